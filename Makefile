@@ -1,0 +1,28 @@
+# The README's two commands are `make run` and `make test`; both set up .venv first.
+VENV ?= .venv
+PYTHON ?= python3
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.ferbot-installed
+TINY := models/tiny
+
+.PHONY: run test bench
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q torch==2.14.1 torchvision==0.29.1
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+$(TINY)/ferbot.toml: $(STAMP) fer_engine/random_models.py
+	$(BIN)/ferbot make-tiny-models $(TINY)
+
+run: $(TINY)/ferbot.toml
+	$(BIN)/ferbot --config $(TINY)/ferbot.toml analyze samples/three-friends.jpg
+
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/engine_bench.py

@@ -1,0 +1,1 @@
+"""The platform-neutral bot core, its settings and the `ferbot` command line."""
