@@ -1,0 +1,34 @@
+"""The inference engine: photo bytes in, every face's emotion, probabilities and caption out."""
+
+from fer_engine.analysis import Analysis, Face
+from fer_engine.emotions import EMOTIONS
+from fer_engine.engine import Engine
+from fer_engine.errors import (
+    BadImage,
+    CheckpointMismatch,
+    EngineBusy,
+    EngineClosed,
+    EngineError,
+    EngineTimeout,
+    ModelUnavailable,
+    UserFacingError,
+)
+from fer_engine.settings import EngineSettings
+from fer_engine.stats import EngineStats
+
+__all__ = [
+    "EMOTIONS",
+    "Analysis",
+    "BadImage",
+    "CheckpointMismatch",
+    "Engine",
+    "EngineBusy",
+    "EngineClosed",
+    "EngineError",
+    "EngineSettings",
+    "EngineStats",
+    "EngineTimeout",
+    "Face",
+    "ModelUnavailable",
+    "UserFacingError",
+]

@@ -1,0 +1,134 @@
+"""The CNN branch: a torchvision backbone that turns face crops into pooled features and tokens."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+import torchvision
+from PIL import Image
+from safetensors.torch import load_file
+from torch import nn
+from torchvision.transforms.v2 import functional as tvf
+
+from fer_engine.errors import ModelUnavailable
+from fer_engine.settings import CnnSettings
+
+_WEIGHTS_SETTING = "engine.cnn.weights"
+IMAGENET_MEAN = (0.485, 0.456, 0.406)
+IMAGENET_STD = (0.229, 0.224, 0.225)
+
+
+@dataclass(frozen=True)
+class Backbone:
+    """How to build one architecture and where its feature map and classifier live."""
+
+    build: Callable[..., nn.Module]
+    imagenet_weights: str
+    # State-dict prefix of the final classification layer, which a fine-tuned checkpoint
+    # trained for 7 classes replaces; everything else must match exactly.
+    classifier_prefix: str
+
+
+BACKBONES: dict[str, Backbone] = {
+    "densenet121": Backbone(torchvision.models.densenet121, "DEFAULT", "classifier."),
+    "resnet18": Backbone(torchvision.models.resnet18, "DEFAULT", "fc."),
+    "vgg16": Backbone(torchvision.models.vgg16, "DEFAULT", "classifier.6."),
+}
+
+
+class CnnFeatures(nn.Module):
+    """Pooled features (the study's 1024-d for DenseNet121) and a grid of spatial tokens."""
+
+    def __init__(self, arch: str, model: nn.Module, token_grid: int) -> None:
+        super().__init__()
+        self.arch = arch
+        self.token_grid = token_grid
+        self.model = model
+        self.pooled_dim, self.token_dim = self._dims()
+
+    def feature_map(self, pixels: torch.Tensor) -> torch.Tensor:
+        if self.arch == "densenet121":
+            return torch.relu(self.model.features(pixels))
+        if self.arch == "resnet18":
+            m = self.model
+            x = m.maxpool(m.relu(m.bn1(m.conv1(pixels))))
+            return m.layer4(m.layer3(m.layer2(m.layer1(x))))
+        return self.model.features(pixels)
+
+    def forward(self, pixels: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """(batch, pooled_dim) features and (batch, token_grid**2, token_dim) tokens."""
+        fmap = self.feature_map(pixels)
+        tokens = nn.functional.adaptive_avg_pool2d(fmap, self.token_grid).flatten(2).transpose(1, 2)
+        if self.arch == "vgg16":
+            # VGG's features are its 4096-d penultimate layer, as the study used it.
+            flat = torch.flatten(self.model.avgpool(fmap), 1)
+            pooled = self.model.classifier[:-1](flat)
+        else:
+            pooled = nn.functional.adaptive_avg_pool2d(fmap, 1).flatten(1)
+        return pooled, tokens
+
+    def _dims(self) -> tuple[int, int]:
+        if self.arch == "densenet121":
+            return self.model.classifier.in_features, self.model.classifier.in_features
+        if self.arch == "resnet18":
+            return self.model.fc.in_features, self.model.fc.in_features
+        return self.model.classifier[-1].in_features, self.model.features[-3].out_channels
+
+
+def preprocess_crop(crop: Image.Image, input_size: int) -> torch.Tensor:
+    """A face crop as the (3, size, size) ImageNet-normalised tensor the backbone expects."""
+    resized = crop.resize((input_size, input_size), Image.Resampling.BILINEAR)
+    pixels = tvf.to_dtype(tvf.pil_to_tensor(resized), torch.float32, scale=True)
+    return tvf.normalize(pixels, IMAGENET_MEAN, IMAGENET_STD)
+
+
+def load_cnn(settings: CnnSettings, offline: bool) -> CnnFeatures:
+    """Build the backbone `settings.arch` with weights `none`, `imagenet` or a checkpoint path.
+
+    Offline, ImageNet weights come from torch's hub cache ($TORCH_HOME) or not at all.
+    """
+    backbone = BACKBONES[settings.arch]
+    if settings.weights == "none":
+        model = backbone.build(weights=None)
+    elif settings.weights == "imagenet":
+        weights = torchvision.models.get_model_weights(backbone.build)[backbone.imagenet_weights]
+        cached = Path(torch.hub.get_dir()) / "checkpoints" / Path(weights.url).name
+        if offline and not cached.is_file():
+            raise ModelUnavailable(
+                f"ImageNet weights for {settings.arch} are not in {cached.parent} and "
+                "engine.offline is set",
+                _WEIGHTS_SETTING,
+                "a safetensors checkpoint or 'none'",
+            )
+        try:
+            model = backbone.build(weights=weights)
+        except Exception as exc:  # torchvision raises URLError, OSError or RuntimeError offline
+            raise ModelUnavailable(
+                f"ImageNet weights for {settings.arch} could not be loaded ({exc})",
+                _WEIGHTS_SETTING,
+                "a safetensors checkpoint or 'none'",
+            ) from exc
+    else:
+        model = backbone.build(weights=None)
+        _load_checkpoint(model, Path(settings.weights), settings.arch, backbone.classifier_prefix)
+    return CnnFeatures(settings.arch, model, settings.token_grid).eval()
+
+
+def _load_checkpoint(model: nn.Module, path: Path, arch: str, classifier_prefix: str) -> None:
+    if not path.is_file():
+        raise ModelUnavailable(
+            f"CNN checkpoint {path} does not exist",
+            _WEIGHTS_SETTING,
+            "a safetensors checkpoint, 'imagenet' or 'none'",
+        )
+    state = {k: v for k, v in load_file(path).items() if not k.startswith(classifier_prefix)}
+    missing, unexpected = model.load_state_dict(state, strict=False)
+    missing = [k for k in missing if not k.startswith(classifier_prefix)]
+    if missing or unexpected:
+        raise ModelUnavailable(
+            f"CNN checkpoint {path} is not a {arch} (missing {missing[:3]}, "
+            f"unexpected {unexpected[:3]})",
+            _WEIGHTS_SETTING,
+            f"a {arch} checkpoint, or engine.cnn.arch to the checkpoint's architecture",
+        )

@@ -1,0 +1,209 @@
+"""The async engine: one per process, shared by every adapter, batching concurrent photos.
+
+Each `analyze` call decodes and finds faces on a CPU thread, then queues its faces; a batcher
+task gathers faces from many callers (up to `max_batch` faces or `max_wait_ms`) and runs the
+models on the one inference thread, so the event loop never blocks and the GPU sees batches.
+"""
+
+import asyncio
+import logging
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+from fer_engine.analysis import Analysis, Face
+from fer_engine.emotions import EMOTIONS
+from fer_engine.errors import BadImage, EngineBusy, EngineClosed, EngineTimeout
+from fer_engine.loading import load_pipeline
+from fer_engine.pipeline import FaceResult, Pipeline, PreparedFace, PreparedPhoto
+from fer_engine.settings import EngineSettings, ServingSettings
+from fer_engine.stats import EngineStats, StatsRecorder
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class _Request:
+    faces: tuple[PreparedFace, ...]
+    future: asyncio.Future[tuple[list[FaceResult], dict[str, float]]]
+    queued_at: float
+
+
+class Engine:
+    """`await engine.analyze(photo_bytes)`, safe from many tasks at once on one event loop."""
+
+    def __init__(self, pipeline: Pipeline, serving: ServingSettings) -> None:
+        self.pipeline = pipeline
+        self.serving = serving
+        self._queue: asyncio.Queue[_Request] = asyncio.Queue()
+        self._pending = 0
+        self._drained = asyncio.Event()
+        self._drained.set()
+        self._closing = False
+        self._batcher: asyncio.Task[None] | None = None
+        self._decode_pool = ThreadPoolExecutor(serving.decode_workers, "ferbot-decode")
+        self._infer_pool = ThreadPoolExecutor(1, "ferbot-infer")
+        self._stats = StatsRecorder()
+
+    @classmethod
+    async def load(cls, settings: EngineSettings) -> "Engine":
+        """Load every model `settings` names (off the event loop) and start serving."""
+        pipeline = await asyncio.to_thread(load_pipeline, settings)
+        engine = cls(pipeline, settings.serving)
+        await engine.start()
+        return engine
+
+    @property
+    def model_version(self) -> str:
+        return self.pipeline.model_version
+
+    async def start(self) -> None:
+        """Start the batcher on the running loop; `analyze` does this itself when needed."""
+        if self._batcher is None:
+            self._batcher = asyncio.get_running_loop().create_task(
+                self._run_batches(), name="ferbot-engine-batcher"
+            )
+
+    async def __aenter__(self) -> "Engine":
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()
+
+    async def analyze(self, data: bytes) -> Analysis:
+        """Every face in `data` with emotion, probabilities and caption.
+
+        Raises `BadImage` (unreadable or too large), `EngineBusy` (queue full, at once),
+        `EngineTimeout` (over `timeout_s`) or `EngineClosed` (shutting down).
+        """
+        if self._closing:
+            self._stats.record_error("closed")
+            raise EngineClosed()
+        if self._pending >= self.serving.queue_size:
+            self._stats.record_error("busy")
+            raise EngineBusy()
+        await self.start()
+        self._pending += 1
+        self._drained.clear()
+        started = time.perf_counter()
+        try:
+            async with asyncio.timeout(self.serving.timeout_s):
+                analysis = await self._analyze(data, started)
+        except TimeoutError:
+            self._stats.record_error("timeout")
+            raise EngineTimeout() from None
+        except BadImage:
+            self._stats.record_error("bad_image")
+            raise
+        except Exception:
+            self._stats.record_error("internal")
+            raise
+        finally:
+            self._pending -= 1
+            if self._pending == 0:
+                self._drained.set()
+        self._stats.record_request(time.perf_counter() - started)
+        return analysis
+
+    async def _analyze(self, data: bytes, started: float) -> Analysis:
+        loop = asyncio.get_running_loop()
+        photo = await loop.run_in_executor(self._decode_pool, self.pipeline.prepare, data)
+        results: list[FaceResult] = []
+        timings = dict(photo.timings)
+        if photo.faces:
+            future: asyncio.Future[tuple[list[FaceResult], dict[str, float]]] = loop.create_future()
+            await self._queue.put(_Request(photo.faces, future, time.perf_counter()))
+            results, batch_timings = await future
+            timings.update(batch_timings)
+        timings["total"] = time.perf_counter() - started
+        return self._analysis(photo, results, timings)
+
+    def _analysis(
+        self, photo: PreparedPhoto, results: list[FaceResult], timings: dict[str, float]
+    ) -> Analysis:
+        faces = []
+        for prepared, result in zip(photo.faces, results, strict=True):
+            best = max(range(len(EMOTIONS)), key=result.probs.__getitem__)
+            box = prepared.box
+            faces.append(
+                Face(
+                    box=(box.x, box.y, box.w, box.h),
+                    emotion=EMOTIONS[best],
+                    confidence=result.probs[best],
+                    probs=dict(zip(EMOTIONS, result.probs, strict=True)),
+                    caption=result.caption,
+                    landmarks=box.landmarks,
+                )
+            )
+        return Analysis(tuple(faces), photo.image_size, self.model_version, timings)
+
+    def stats(self) -> EngineStats:
+        """Queue depth, batch sizes, latencies and errors so far."""
+        return self._stats.snapshot(self._pending, self._queue.qsize())
+
+    async def close(self) -> None:
+        """Refuse new requests, finish every one in flight, then stop the threads."""
+        if self._closing:
+            return
+        self._closing = True
+        await self._drained.wait()
+        if self._batcher is not None:
+            self._batcher.cancel()
+            await asyncio.gather(self._batcher, return_exceptions=True)
+        for pool in (self._decode_pool, self._infer_pool):
+            await asyncio.to_thread(pool.shutdown, wait=True)
+
+    async def _run_batches(self) -> None:
+        held: _Request | None = None
+        while True:
+            batch, held = await self._gather_batch(held)
+            live = [request for request in batch if not request.future.done()]
+            if live:
+                await self._run_batch(live)
+
+    async def _gather_batch(self, held: _Request | None) -> tuple[list[_Request], _Request | None]:
+        """Requests whose faces fill one batch; the first that would overflow it is held over."""
+        first = held if held is not None else await self._queue.get()
+        batch, faces = [first], len(first.faces)
+        deadline = time.perf_counter() + self.serving.max_wait_ms / 1000.0
+        while faces < self.serving.max_batch:
+            if self._queue.empty():
+                remaining = deadline - time.perf_counter()
+                if remaining <= 0:
+                    break
+                try:
+                    async with asyncio.timeout(remaining):
+                        request = await self._queue.get()
+                except TimeoutError:
+                    break
+            else:
+                request = self._queue.get_nowait()
+            if faces + len(request.faces) > self.serving.max_batch:
+                return batch, request
+            batch.append(request)
+            faces += len(request.faces)
+        return batch, None
+
+    async def _run_batch(self, batch: list[_Request]) -> None:
+        loop = asyncio.get_running_loop()
+        faces = [face for request in batch for face in request.faces]
+        started = time.perf_counter()
+        try:
+            results, report = await loop.run_in_executor(
+                self._infer_pool, self.pipeline.infer, faces
+            )
+        except Exception as exc:
+            log.exception("inference failed for a batch of %d faces", len(faces))
+            for request in batch:
+                if not request.future.done():
+                    request.future.set_exception(exc)
+            return
+        self._stats.record_batch(len(faces), report.timings, report.oom_splits)
+        offset = 0
+        for request in batch:
+            count = len(request.faces)
+            timings = {"queue": started - request.queued_at, **report.timings}
+            if not request.future.done():
+                request.future.set_result((results[offset : offset + count], timings))
+            offset += count

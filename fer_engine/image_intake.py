@@ -1,0 +1,97 @@
+"""Turning untrusted bytes into an upright RGB picture, refusing what is too big before decoding."""
+
+import io
+import logging
+import warnings
+
+import numpy as np
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from fer_engine.errors import BadImage
+from fer_engine.settings import ImageSettings
+
+log = logging.getLogger(__name__)
+
+# MPO is what many phones write: a JPEG with extra frames. The rest are the formats we promise.
+ACCEPTED_FORMATS = frozenset({"JPEG", "MPO", "PNG", "WEBP", "BMP", "GIF"})
+
+NOT_A_PICTURE = "This file is not a picture I can open."
+EMPTY_FILE = "This file is empty."
+WRONG_FORMAT = "I can read JPEG, PNG, WebP, BMP and GIF pictures; please send one of those."
+DAMAGED = "This picture seems to be damaged or incomplete; please send it again."
+_TRANSPARENT_BACKGROUND = (255, 255, 255)
+
+
+def _too_large_bytes(limit: int) -> str:
+    return f"This picture is larger than {limit / 1_000_000:g} MB; please send a smaller one."
+
+
+def _too_many_pixels(limit: int) -> str:
+    return (
+        f"This picture has more than {limit / 1_000_000:g} megapixels; please send a smaller one."
+    )
+
+
+def decode_image(data: bytes, limits: ImageSettings) -> Image.Image:
+    """Decode `data` into an RGB image with its EXIF orientation applied.
+
+    Size limits are checked from the header, before any pixel is decoded, so a small file
+    claiming gigapixels costs nothing. Every refusal is a `BadImage` a person can read.
+    """
+    if not data:
+        raise BadImage(EMPTY_FILE)
+    if len(data) > limits.max_bytes:
+        raise BadImage(_too_large_bytes(limits.max_bytes))
+    image = _open_header(data, limits)
+    try:
+        image.seek(0)  # GIF and MPO: the first frame only
+        image.load()
+    except (OSError, ValueError, SyntaxError, EOFError) as exc:
+        log.info("refused a damaged %s picture: %s", image.format, exc)
+        raise BadImage(DAMAGED) from exc
+    return _to_rgb(_upright(image))
+
+
+def _open_header(data: bytes, limits: ImageSettings) -> Image.Image:
+    with warnings.catch_warnings():
+        # Pillow's own bomb guard warns at sizes our tighter limit already refuses.
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        try:
+            image = Image.open(io.BytesIO(data))
+        except Image.DecompressionBombError as exc:
+            raise BadImage(_too_many_pixels(limits.max_pixels)) from exc
+        except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError) as exc:
+            raise BadImage(NOT_A_PICTURE) from exc
+    if image.format not in ACCEPTED_FORMATS:
+        raise BadImage(WRONG_FORMAT)
+    width, height = image.size
+    if width < 1 or height < 1:
+        raise BadImage(NOT_A_PICTURE)
+    if width * height > limits.max_pixels:
+        raise BadImage(_too_many_pixels(limits.max_pixels))
+    return image
+
+
+def _upright(image: Image.Image) -> Image.Image:
+    try:
+        return ImageOps.exif_transpose(image)
+    except Exception as exc:  # a broken EXIF block must not cost the person their answer
+        log.info("ignored unreadable EXIF orientation: %s", exc)
+        return image
+
+
+def _to_rgb(image: Image.Image) -> Image.Image:
+    if image.mode == "RGB":
+        return image
+    if image.mode.startswith("I"):
+        # 16-bit PNGs open as I;16 or I; Pillow's own conversion clips them to white.
+        pixels = np.asarray(image, dtype=np.float32) / 257.0
+        gray = np.clip(pixels, 0, 255).astype(np.uint8)
+        return Image.fromarray(gray).convert("RGB")
+    if image.mode == "P":
+        image = image.convert("RGBA")
+    if image.mode in ("RGBA", "LA", "PA", "RGBa", "La"):
+        rgba = image.convert("RGBA")
+        background = Image.new("RGBA", rgba.size, (*_TRANSPARENT_BACKGROUND, 255))
+        return Image.alpha_composite(background, rgba).convert("RGB")
+    return image.convert("RGB")

@@ -1,0 +1,260 @@
+"""The batched path from photo bytes to per-face probabilities and captions.
+
+Split in two so the engine can overlap them: `prepare` (decode, detect, crop, preprocess) is
+CPU work for one photo, safe on many threads; `infer` runs every model stage on a batch of
+faces from many photos, on the one inference thread.
+"""
+
+import logging
+import time
+from collections.abc import Callable, Sequence
+from contextlib import nullcontext
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+import torch
+
+from fer_engine.captioner import Captioner
+from fer_engine.checkpoints import LoadedHead, model_name
+from fer_engine.cnn import CnnFeatures, preprocess_crop
+from fer_engine.errors import CheckpointMismatch
+from fer_engine.faces import FaceBox, FaceDetector, select_faces, square_crop
+from fer_engine.heads import HeadInputs
+from fer_engine.image_intake import decode_image
+from fer_engine.settings import EngineSettings
+from fer_engine.text_encoder import TextEncoder
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class PreparedFace:
+    """One face, cut out and preprocessed for every model that will look at it."""
+
+    box: FaceBox
+    cnn_pixels: torch.Tensor
+    caption_pixels: torch.Tensor | None
+
+
+@dataclass(frozen=True)
+class PreparedPhoto:
+    """A decoded photo reduced to its faces; the full-size pixels are already dropped."""
+
+    image_size: tuple[int, int]
+    faces: tuple[PreparedFace, ...]
+    timings: dict[str, float]
+
+
+@dataclass(frozen=True)
+class FaceResult:
+    """What the models say about one face: probabilities in EMOTIONS order and a caption."""
+
+    probs: tuple[float, ...]
+    caption: str | None
+
+
+@dataclass
+class BatchReport:
+    """Seconds per model stage for one batch, and how often it had to split on OOM."""
+
+    timings: dict[str, float] = field(default_factory=dict)
+    oom_splits: int = 0
+
+
+class Pipeline:
+    """Every model of one engine, checked against each other when assembled."""
+
+    def __init__(
+        self,
+        settings: EngineSettings,
+        detector: FaceDetector,
+        cnn: CnnFeatures,
+        head: LoadedHead,
+        captioner: Captioner | None = None,
+        text_encoder: TextEncoder | None = None,
+    ) -> None:
+        self.settings = settings
+        self.detector = detector
+        self.cnn = cnn
+        self.head = head
+        self.captioner = captioner
+        self.text_encoder = text_encoder
+        self.device = next(cnn.parameters()).device
+        _check_head_fits(self)
+        self.head.module.to(self.device)
+
+    @property
+    def uses_text(self) -> bool:
+        return self.head.metadata.spec.uses_text
+
+    @property
+    def model_version(self) -> str:
+        """Identifies the models behind a result, stored with every analysis."""
+        meta = self.head.metadata
+        parts = [f"{meta.spec.kind}-{self.head.fingerprint}", meta.cnn_arch]
+        if self.uses_text:
+            parts += [
+                model_name(meta.captioner_model or ""),
+                model_name(meta.text_encoder_model or ""),
+            ]
+        return "/".join(parts)
+
+    def prepare(self, data: bytes) -> PreparedPhoto:
+        """Decode, find faces, crop and preprocess them; raises `BadImage` for bad bytes."""
+        started = time.perf_counter()
+        image = decode_image(data, self.settings.image)
+        decoded = time.perf_counter()
+        boxes = select_faces(self.detector.detect(image), self.settings.faces.max_faces)
+        detected = time.perf_counter()
+        faces = []
+        for box in boxes:
+            crop = square_crop(image, box, self.settings.faces.margin)
+            caption_pixels = self.captioner.preprocess(crop) if self.uses_text else None
+            cnn_pixels = preprocess_crop(crop, self.settings.cnn.input_size)
+            faces.append(PreparedFace(box, cnn_pixels, caption_pixels))
+        done = time.perf_counter()
+        return PreparedPhoto(
+            image_size=image.size,
+            faces=tuple(faces),
+            timings={
+                "decode": decoded - started,
+                "detect": detected - decoded,
+                "crop": done - detected,
+            },
+        )
+
+    def infer(self, faces: Sequence[PreparedFace]) -> tuple[list[FaceResult], BatchReport]:
+        """Run every model stage on `faces` as one batch, halving it on CUDA out-of-memory.
+
+        Not thread-safe: the engine calls it from its one inference thread.
+        """
+        report = BatchReport()
+        results = split_on_oom(lambda part: self._infer_batch(part, report), list(faces), report)
+        return results, report
+
+    @torch.inference_mode()
+    def _infer_batch(self, faces: list[PreparedFace], report: BatchReport) -> list[FaceResult]:
+        clock = _StageClock(self.device, report.timings)
+        pixels = torch.stack([face.cnn_pixels for face in faces]).to(self.device)
+        autocast = (
+            torch.autocast("cuda", dtype=torch.bfloat16)
+            if self.device.type == "cuda"
+            else nullcontext()
+        )
+        with autocast:
+            pooled, tokens = self.cnn(pixels)
+        inputs = HeadInputs(image=pooled.float(), image_tokens=tokens.float())
+        clock.lap("cnn")
+        captions: list[str | None] = [None] * len(faces)
+        if self.uses_text:
+            assert self.captioner is not None and self.text_encoder is not None
+            caption_pixels = torch.stack([face.caption_pixels for face in faces]).to(self.device)
+            texts = self.captioner.caption(caption_pixels)
+            captions = list(texts)
+            clock.lap("caption")
+            text = self.text_encoder.encode(texts)
+            inputs = HeadInputs(
+                image=inputs.image,
+                image_tokens=inputs.image_tokens,
+                text=text.pooled,
+                text_tokens=text.tokens,
+                text_mask=text.mask,
+            )
+            clock.lap("text")
+        probs = torch.softmax(self.head.module(inputs).float(), dim=-1).cpu().tolist()
+        clock.lap("head")
+        return [FaceResult(tuple(p), c) for p, c in zip(probs, captions, strict=True)]
+
+
+def split_on_oom(run: Callable[[list[T]], list[R]], items: list[T], report: BatchReport) -> list[R]:
+    """`run(items)`, retried on halves when the GPU runs out of memory, results in order.
+
+    A single item that still does not fit re-raises: nothing smaller can be tried.
+    """
+    try:
+        return run(items)
+    except torch.OutOfMemoryError:
+        if len(items) == 1:
+            raise
+        if torch.cuda.is_available():
+            torch.cuda.empty_cache()
+        report.oom_splits += 1
+        half = len(items) // 2
+        log.warning(
+            "out of memory on a batch of %d; retrying as %d + %d",
+            len(items),
+            half,
+            len(items) - half,
+        )
+        return split_on_oom(run, items[:half], report) + split_on_oom(run, items[half:], report)
+
+
+class _StageClock:
+    """Adds the seconds since the previous lap to `timings[stage]`, waiting for the GPU first."""
+
+    def __init__(self, device: torch.device, timings: dict[str, float]) -> None:
+        self._device = device
+        self._timings = timings
+        self._last = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        if self._device.type == "cuda":
+            torch.cuda.synchronize(self._device)
+        now = time.perf_counter()
+        self._timings[stage] = self._timings.get(stage, 0.0) + now - self._last
+        self._last = now
+
+
+def _check_head_fits(pipeline: Pipeline) -> None:
+    """Refuse a head trained for other models, features or mode, naming every difference."""
+    meta, spec = pipeline.head.metadata, pipeline.head.metadata.spec
+    settings = pipeline.settings
+    problems = []
+    if settings.mode == "cnn" and spec.uses_text:
+        problems.append(f"engine.mode is 'cnn' but the head is a '{spec.kind}' fusion head")
+    if settings.mode == "fusion" and not spec.uses_text:
+        problems.append("engine.mode is 'fusion' but the head is a 'cnn' head")
+    if meta.cnn_arch != pipeline.cnn.arch:
+        problems.append(f"head trained on {meta.cnn_arch}, engine.cnn.arch is {pipeline.cnn.arch}")
+    if meta.cnn_input_size != settings.cnn.input_size:
+        problems.append(
+            f"head trained at input size {meta.cnn_input_size}, "
+            f"engine.cnn.input_size is {settings.cnn.input_size}"
+        )
+    if (spec.image_dim, spec.image_token_dim) != (pipeline.cnn.pooled_dim, pipeline.cnn.token_dim):
+        problems.append(
+            f"head expects CNN features {spec.image_dim}/{spec.image_token_dim}, "
+            f"the CNN gives {pipeline.cnn.pooled_dim}/{pipeline.cnn.token_dim}"
+        )
+    if spec.uses_text:
+        problems += _text_problems(pipeline)
+    if problems:
+        raise CheckpointMismatch(
+            f"head checkpoint {settings.head.checkpoint} does not fit: " + "; ".join(problems)
+        )
+
+
+def _text_problems(pipeline: Pipeline) -> list[str]:
+    meta, spec = pipeline.head.metadata, pipeline.head.metadata.spec
+    settings = pipeline.settings
+    if pipeline.captioner is None or pipeline.text_encoder is None:
+        return ["the head needs captions but no captioner or text encoder is loaded"]
+    problems = []
+    pairs = [
+        ("captioner", meta.captioner_model, settings.captioner.model),
+        ("text encoder", meta.text_encoder_model, settings.text_encoder.model),
+    ]
+    for what, trained, configured in pairs:
+        if model_name(trained or "") != model_name(configured):
+            problems.append(f"head trained with {what} {trained!r}, configured {configured!r}")
+    if meta.caption_prompt != settings.captioner.prompt:
+        problems.append("head trained with another caption prompt than engine.captioner.prompt")
+    encoder = pipeline.text_encoder
+    if (spec.text_dim, spec.text_token_dim) != (encoder.pooled_dim, encoder.token_dim):
+        problems.append(
+            f"head expects text features {spec.text_dim}/{spec.text_token_dim}, "
+            f"the text encoder gives {encoder.pooled_dim}/{encoder.token_dim}"
+        )
+    return problems

@@ -1,0 +1,84 @@
+"""Typed settings of the engine: the `[engine]` tables of config.toml."""
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Section(BaseModel):
+    # A misspelt key in config.toml or the environment must fail loudly, not be ignored.
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ImageSettings(_Section):
+    """Limits checked before a picture is decoded (decompression bombs, huge uploads)."""
+
+    max_bytes: int = Field(20_000_000, gt=0)
+    max_pixels: int = Field(40_000_000, gt=0)
+
+
+class FaceSettings(_Section):
+    """How faces are found and cropped."""
+
+    detector: Literal["haar", "whole_image"] = "haar"
+    max_faces: int = Field(5, ge=1)
+    margin: float = Field(0.25, ge=0.0, le=2.0)
+    min_face_px: int = Field(24, ge=1)
+    detect_max_side: int = Field(640, ge=64)
+    min_neighbors: int = Field(6, ge=1)
+
+
+class CnnSettings(_Section):
+    """The CNN branch: a torchvision backbone and where its weights come from."""
+
+    arch: Literal["densenet121", "resnet18", "vgg16"] = "densenet121"
+    weights: str = "imagenet"
+    input_size: int = Field(224, ge=32)
+    token_grid: int = Field(3, ge=1)
+
+
+class CaptionerSettings(_Section):
+    """The BLIP-2 model that writes one sentence about each face."""
+
+    model: str = "Salesforce/blip2-flan-t5-xl"
+    prompt: str = "Question: What emotion is the person showing in the image? Answer:"
+    max_new_tokens: int = Field(30, ge=1)
+
+
+class TextEncoderSettings(_Section):
+    """The CLIP text tower that embeds each caption."""
+
+    model: str = "openai/clip-vit-large-patch14"
+    max_tokens: int = Field(77, ge=8)
+
+
+class HeadSettings(_Section):
+    """The classifier head: a folder holding head.safetensors and head.json."""
+
+    checkpoint: Path = Path("models/head")
+
+
+class ServingSettings(_Section):
+    """How the engine turns concurrent requests into batches and when it says no."""
+
+    max_batch: int = Field(32, ge=1)
+    max_wait_ms: float = Field(10.0, ge=0.0)
+    queue_size: int = Field(256, ge=1)
+    timeout_s: float = Field(30.0, gt=0.0)
+    decode_workers: int = Field(2, ge=1)
+
+
+class EngineSettings(_Section):
+    """Everything the engine needs to load its models and serve requests."""
+
+    mode: Literal["cnn", "fusion"] = "fusion"
+    device: str = "auto"
+    offline: bool = False
+    serving: ServingSettings = ServingSettings()
+    image: ImageSettings = ImageSettings()
+    faces: FaceSettings = FaceSettings()
+    cnn: CnnSettings = CnnSettings()
+    captioner: CaptionerSettings = CaptionerSettings()
+    text_encoder: TextEncoderSettings = TextEncoderSettings()
+    head: HeadSettings = HeadSettings()
