@@ -1,0 +1,111 @@
+"""The `ferbot` command line."""
+
+import asyncio
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from bot.photo_report import PhotoReport
+from bot.settings import Settings, SettingsError, load_settings
+from fer_engine import Engine, EngineError, UserFacingError
+
+log = logging.getLogger("ferbot")
+
+INTERNAL_ERROR = "Something went wrong on my side while reading this photo."
+
+# The CLI keeps this many photos in flight: enough to fill batches, well under the queue size.
+_CLI_CONCURRENCY = 32
+
+
+@click.group()
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Settings file (default: $FERBOT_CONFIG, else ./config.toml).",
+)
+@click.option("-v", "--verbose", is_flag=True, help="Log progress to stderr.")
+@click.pass_context
+def main(ctx: click.Context, config_path: Path | None, verbose: bool) -> None:
+    """ferbot: facial emotion recognition for chat."""
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()
+    ctx.obj = config_path
+
+
+def _settings(ctx: click.Context) -> Settings:
+    try:
+        return load_settings(ctx.obj)
+    except SettingsError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@main.command()
+@click.argument("photos", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per photo per line.")
+@click.pass_context
+def analyze(ctx: click.Context, photos: tuple[Path, ...], as_json: bool) -> None:
+    """Find every face in PHOTOS and name its emotion.
+
+    Exits 1 when any photo could not be analysed (its line says why), 2 when the models
+    cannot be loaded.
+    """
+    settings = _settings(ctx)
+    try:
+        reports = asyncio.run(_analyze_all(settings, photos, as_json))
+    except EngineError as exc:
+        click.echo(f"ferbot: {exc}", err=True)
+        sys.exit(2)
+    if any(report.error is not None for report in reports):
+        sys.exit(1)
+
+
+async def _analyze_all(
+    settings: Settings, photos: tuple[Path, ...], as_json: bool
+) -> list[PhotoReport]:
+    engine = await Engine.load(settings.engine)
+    slots = asyncio.Semaphore(min(_CLI_CONCURRENCY, settings.engine.serving.queue_size))
+
+    async def one(path: Path) -> PhotoReport:
+        async with slots:
+            return await _analyze_one(engine, path)
+
+    async with engine:
+        tasks = [asyncio.create_task(one(path)) for path in photos]
+        reports = []
+        # Printed in the order given, each as soon as it and those before it are done.
+        for task in tasks:
+            report = await task
+            click.echo(report.to_json() if as_json else report.to_text())
+            reports.append(report)
+    return reports
+
+
+async def _analyze_one(engine: Engine, path: Path) -> PhotoReport:
+    try:
+        data = await asyncio.to_thread(path.read_bytes)
+    except OSError as exc:
+        return PhotoReport(str(path), None, f"cannot read the file: {exc.strerror or exc}")
+    try:
+        return PhotoReport(str(path), await engine.analyze(data), None)
+    except UserFacingError as exc:
+        return PhotoReport(str(path), None, exc.message)
+    except Exception:
+        log.exception("analysing %s failed", path)
+        return PhotoReport(str(path), None, INTERNAL_ERROR)
+
+
+@main.command("make-tiny-models")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+def make_tiny_models(folder: Path) -> None:
+    """Write tiny random models and a config naming them into FOLDER (for tests and demos)."""
+    from fer_engine.random_models import save_tiny_models
+
+    click.echo(save_tiny_models(folder))

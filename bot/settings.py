@@ -1,0 +1,77 @@
+"""All of ferbot's settings: defaults in code and config.toml, overridden by the environment.
+
+Order of precedence: environment (`FERBOT_<SECTION>__<KEY>`) over the config file over the
+defaults. Secrets never live here; they are read from the environment where they are used.
+"""
+
+import os
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from fer_engine.settings import EngineSettings
+
+ENV_PREFIX = "FERBOT_"
+CONFIG_ENV = "FERBOT_CONFIG"
+DEFAULT_CONFIG = Path("config.toml")
+
+
+class SettingsError(Exception):
+    """The configuration cannot be used; the message says which file or variable to fix."""
+
+
+class Settings(BaseModel):
+    """The root of config.toml."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    engine: EngineSettings = EngineSettings()
+
+
+def load_settings(path: Path | None = None, environ: Mapping[str, str] = os.environ) -> Settings:
+    """Settings from `path` (or $FERBOT_CONFIG, or ./config.toml if present) and the environment."""
+    data = _read_config(_config_path(path, environ))
+    for name, value in environ.items():
+        if name.startswith(ENV_PREFIX) and name != CONFIG_ENV:
+            keys = name.removeprefix(ENV_PREFIX).lower().split("__")
+            _set_nested(data, keys, value)
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in error['loc'])}: {error['msg']}"
+            for error in exc.errors()
+        )
+        raise SettingsError(f"invalid settings: {problems}") from exc
+
+
+def _config_path(path: Path | None, environ: Mapping[str, str]) -> Path | None:
+    if path is not None:
+        return path
+    if CONFIG_ENV in environ:
+        return Path(environ[CONFIG_ENV])
+    return DEFAULT_CONFIG if DEFAULT_CONFIG.is_file() else None
+
+
+def _read_config(path: Path | None) -> dict[str, Any]:
+    if path is None:
+        return {}
+    try:
+        with path.open("rb") as file:
+            return tomllib.load(file)
+    except FileNotFoundError as exc:
+        raise SettingsError(f"config file {path} does not exist") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"config file {path} is not valid TOML: {exc}") from exc
+
+
+def _set_nested(data: dict[str, Any], keys: list[str], value: str) -> None:
+    for key in keys[:-1]:
+        child = data.setdefault(key, {})
+        if not isinstance(child, dict):
+            raise SettingsError(f"{ENV_PREFIX}{'__'.join(keys).upper()} names a value, not a table")
+        data = child
+    data[keys[-1]] = value
