@@ -1,0 +1,59 @@
+"""Pictures for tests, made in memory: every format and oddity the intake must handle."""
+
+import io
+import struct
+import zlib
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+DATA = Path(__file__).parent / "data"
+FACE_JPEG = DATA / "face.jpg"  # one frontal face, found by the Haar detector when upright
+GROUP_JPEG = DATA.parents[1] / "samples" / "three-friends.jpg"  # three frontal faces
+EXIF_ORIENTATION = 0x0112
+ROTATED_90_CW = 6  # "rotate 90 degrees clockwise to display"
+
+
+def encode(image: Image.Image, fmt: str, **options: object) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, fmt, **options)
+    return buffer.getvalue()
+
+
+def noise(seed: int, size: tuple[int, int] = (48, 48)) -> Image.Image:
+    """A distinct random RGB picture per seed."""
+    rng = np.random.default_rng(seed)
+    return Image.fromarray(rng.integers(0, 256, (size[1], size[0], 3), dtype=np.uint8))
+
+
+def face() -> Image.Image:
+    return Image.open(FACE_JPEG).convert("RGB")
+
+
+def exif_rotated_face() -> bytes:
+    """The face photo stored lying on its side, with EXIF saying how to stand it up."""
+    stored = face().transpose(Image.Transpose.ROTATE_90)
+    exif = Image.Exif()
+    exif[EXIF_ORIENTATION] = ROTATED_90_CW
+    return encode(stored, "JPEG", exif=exif, quality=92)
+
+
+def png_header_claiming(width: int, height: int) -> bytes:
+    """A tiny PNG whose header claims `width` x `height` pixels (a decompression bomb's shape)."""
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        )
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    idat = zlib.compress(b"\x00" * 64)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+    )
+
+
+def animated_gif(first: tuple[int, int, int], second: tuple[int, int, int]) -> bytes:
+    frames = [Image.new("RGB", (16, 16), first), Image.new("RGB", (16, 16), second)]
+    return encode(frames[0], "GIF", save_all=True, append_images=frames[1:], duration=100, loop=0)

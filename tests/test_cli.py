@@ -1,0 +1,78 @@
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from bot.cli import main
+from fer_engine import EMOTIONS
+from tests.images import FACE_JPEG, encode, noise
+
+FERBOT = Path(sys.executable).parent / "ferbot"
+
+
+def write(folder: Path, name: str, data: bytes) -> Path:
+    path = folder / name
+    path.write_bytes(data)
+    return path
+
+
+def test_analyze_json_prints_one_line_per_photo_in_order_with_the_contract_fields(
+    tiny_models: Path, tmp_path: Path
+) -> None:
+    letter = write(tmp_path, "letter.jpg", b"not a photo at all\n")
+    empty_scene = write(tmp_path, "noise.png", encode(noise(0, (200, 150)), "PNG"))
+    photos = [FACE_JPEG, letter, empty_scene]
+    done = subprocess.run(
+        [FERBOT, "--config", tiny_models / "ferbot.toml", "analyze", "--json", *photos],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.stderr == ""
+    face_line, letter_line, noise_line = (json.loads(line) for line in done.stdout.splitlines())
+    assert done.returncode == 1  # one photo failed
+    assert face_line["path"] == str(FACE_JPEG) and face_line["error"] is None
+    (found,) = face_line["faces"]
+    assert set(found) == {"box", "emotion", "confidence", "probs", "caption"}
+    assert len(found["box"]) == 4 and all(isinstance(v, int) for v in found["box"])
+    assert list(found["probs"]) == list(EMOTIONS) and found["emotion"] in EMOTIONS
+    assert isinstance(found["caption"], str)
+    assert letter_line == {
+        "path": str(letter),
+        "faces": [],
+        "error": "This file is not a picture I can open.",
+    }
+    assert noise_line == {"path": str(empty_scene), "faces": [], "error": None}
+
+
+def test_analyze_exits_0_when_every_photo_is_analysed(tiny_models: Path) -> None:
+    result = CliRunner().invoke(
+        main, ["--config", str(tiny_models / "ferbot.toml"), "analyze", str(FACE_JPEG)]
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"{FACE_JPEG}: 1 face\n  1. ")
+
+
+def test_an_unreadable_path_is_reported_on_its_line(tiny_models: Path, tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        main, ["--config", str(tiny_models / "ferbot.toml"), "analyze", str(tmp_path / "gone.jpg")]
+    )
+    assert result.exit_code == 1
+    assert "gone.jpg: cannot read the file" in result.output
+
+
+def test_missing_models_stop_start_up_with_one_line_naming_the_setting(tmp_path: Path) -> None:
+    config = write(tmp_path, "ferbot.toml", f'[engine.head]\ncheckpoint = "{tmp_path}"\n'.encode())
+    result = CliRunner().invoke(main, ["--config", str(config), "analyze", str(FACE_JPEG)])
+    assert result.exit_code == 2
+    (line,) = result.stderr.splitlines()
+    assert "engine.head.checkpoint" in line and "FERBOT_ENGINE__HEAD__CHECKPOINT" in line
+
+
+def test_a_bad_config_file_is_reported_without_a_traceback(tmp_path: Path) -> None:
+    config = write(tmp_path, "ferbot.toml", b"[engine]\nmode = 'telepathy'\n")
+    result = CliRunner().invoke(main, ["--config", str(config), "analyze", str(FACE_JPEG)])
+    assert result.exit_code == 1
+    assert "engine.mode" in result.output and "Traceback" not in result.output

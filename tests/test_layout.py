@@ -1,0 +1,47 @@
+"""The import directions of design.md, checked on the source so a violation fails CI."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parents[1]
+PLATFORM_LIBRARIES = {"telegram", "discord"}
+
+
+def imported_top_levels(package: str, skip: set[str] = frozenset()) -> dict[str, set[str]]:
+    found = {}
+    for path in (ROOT / package).rglob("*.py"):
+        if path.name in skip:
+            continue
+        names = set()
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                names |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names.add(node.module.split(".")[0])
+        found[str(path.relative_to(ROOT))] = names
+    return found
+
+
+@pytest.mark.parametrize("forbidden", ["bot", "storage", "adapters", *PLATFORM_LIBRARIES])
+def test_fer_engine_imports_nothing_of_the_bot_or_its_platforms(forbidden: str) -> None:
+    offenders = [f for f, names in imported_top_levels("fer_engine").items() if forbidden in names]
+    assert offenders == []
+
+
+@pytest.mark.parametrize("forbidden", ["adapters", *PLATFORM_LIBRARIES])
+def test_the_bot_core_knows_no_platform_except_its_composition_root(forbidden: str) -> None:
+    modules = imported_top_levels("bot", skip={"app.py"})
+    assert [f for f, names in modules.items() if forbidden in names] == []
+
+
+@pytest.mark.parametrize("forbidden", ["fer_engine", "storage"])
+def test_adapters_know_only_the_bot(forbidden: str) -> None:
+    modules = imported_top_levels("adapters")
+    assert [f for f, names in modules.items() if forbidden in names] == []
+
+
+def test_storage_imports_nothing_of_the_bot_or_the_engine() -> None:
+    modules = imported_top_levels("storage")
+    assert [f for f, names in modules.items() if names & {"bot", "adapters", "fer_engine"}] == []
