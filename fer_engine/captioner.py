@@ -4,7 +4,7 @@ import torch
 from PIL import Image
 from transformers import Blip2ForConditionalGeneration, Blip2Processor
 
-from fer_engine.errors import ModelUnavailable
+from fer_engine.hub import load_pretrained
 from fer_engine.settings import CaptionerSettings
 
 
@@ -38,10 +38,6 @@ class Captioner:
     def device(self) -> torch.device:
         return self.model.device
 
-    @property
-    def dtype(self) -> torch.dtype:
-        return self.model.dtype
-
     def preprocess(self, crop: Image.Image) -> torch.Tensor:
         """A face crop as the (3, H, W) pixel tensor BLIP-2's vision encoder expects."""
         return self.processor.image_processor(crop, return_tensors="pt")["pixel_values"][0]
@@ -53,7 +49,7 @@ class Captioner:
         input_ids = self._input_ids.to(self.device).expand(batch, -1)
         attention_mask = self._attention_mask.to(self.device).expand(batch, -1)
         generated = self.model.generate(
-            pixel_values=pixels.to(self.dtype),
+            pixel_values=pixels,  # the vision tower casts them to its own dtype
             input_ids=input_ids,
             attention_mask=attention_mask,
             max_new_tokens=self.max_new_tokens,
@@ -69,17 +65,13 @@ class Captioner:
 
 
 def load_captioner(settings: CaptionerSettings, device: torch.device, offline: bool) -> Captioner:
-    """BLIP-2 from a hub id or local folder: bf16 on CUDA, fp32 on the CPU."""
-    dtype = torch.bfloat16 if device.type == "cuda" else torch.float32
-    try:
-        processor = Blip2Processor.from_pretrained(settings.model, local_files_only=offline)
-        model = Blip2ForConditionalGeneration.from_pretrained(
-            settings.model, dtype=dtype, local_files_only=offline
-        )
-    except (OSError, ValueError) as exc:
-        raise ModelUnavailable(
-            f"captioner {settings.model!r} could not be loaded ({exc})",
-            "engine.captioner.model",
-            "a BLIP-2 hub id or local folder",
-        ) from exc
-    return Captioner(model.to(device), processor, settings.prompt, settings.max_new_tokens)
+    """BLIP-2 from a hub id or local folder, in the device's dtype."""
+    model, processor = load_pretrained(
+        Blip2ForConditionalGeneration,
+        Blip2Processor,
+        settings.model,
+        device,
+        offline,
+        "engine.captioner.model",
+    )
+    return Captioner(model, processor, settings.prompt, settings.max_new_tokens)

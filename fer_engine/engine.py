@@ -37,6 +37,7 @@ class Engine:
         self.serving = serving
         self._queue: asyncio.Queue[_Request] = asyncio.Queue()
         self._pending = 0
+        self._preparing = 0
         self._drained = asyncio.Event()
         self._drained.set()
         self._closing = False
@@ -108,7 +109,11 @@ class Engine:
 
     async def _analyze(self, data: bytes, started: float) -> Analysis:
         loop = asyncio.get_running_loop()
-        photo = await loop.run_in_executor(self._decode_pool, self.pipeline.prepare, data)
+        self._preparing += 1
+        try:
+            photo = await loop.run_in_executor(self._decode_pool, self.pipeline.prepare, data)
+        finally:
+            self._preparing -= 1
         results: list[FaceResult] = []
         timings = dict(photo.timings)
         if photo.faces:
@@ -163,14 +168,18 @@ class Engine:
                 await self._run_batch(live)
 
     async def _gather_batch(self, held: _Request | None) -> tuple[list[_Request], _Request | None]:
-        """Requests whose faces fill one batch; the first that would overflow it is held over."""
+        """Requests whose faces fill one batch; the first that would overflow it is held over.
+
+        The batch waits up to `max_wait_ms` only for photos already admitted and still being
+        decoded: a lone request never pays the wait.
+        """
         first = held if held is not None else await self._queue.get()
         batch, faces = [first], len(first.faces)
         deadline = time.perf_counter() + self.serving.max_wait_ms / 1000.0
         while faces < self.serving.max_batch:
             if self._queue.empty():
                 remaining = deadline - time.perf_counter()
-                if remaining <= 0:
+                if remaining <= 0 or self._preparing == 0:
                     break
                 try:
                     async with asyncio.timeout(remaining):

@@ -55,7 +55,7 @@ class HaarDetector:
         self._per_thread = threading.local()
         self._cascade()  # a missing cascade file fails at start-up, not on a user's photo
 
-    def _cascade(self) -> cv2.CascadeClassifier:
+    def _cascade(self):  # -> cv2.CascadeClassifier, absent from OpenCV 5
         cascade = getattr(self._per_thread, "cascade", None)
         if cascade is None:
             cascade = cv2.CascadeClassifier(_HAAR_CASCADE)

@@ -6,7 +6,8 @@ published shapes in memory for GPU benchmarks. Their captions are gibberish by d
 """
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Literal
 
@@ -25,9 +26,19 @@ from transformers import (
 )
 
 from fer_engine.captioner import Captioner
-from fer_engine.checkpoints import HeadMetadata, save_head
+from fer_engine.checkpoints import HeadMetadata, LoadedHead, save_head
+from fer_engine.cnn import load_cnn
+from fer_engine.faces import build_detector
 from fer_engine.heads import HEADS, HeadSpec, build_head
-from fer_engine.settings import CaptionerSettings
+from fer_engine.hub import model_dtype
+from fer_engine.pipeline import Pipeline
+from fer_engine.settings import (
+    CaptionerSettings,
+    CnnSettings,
+    EngineSettings,
+    FaceSettings,
+    TextEncoderSettings,
+)
 from fer_engine.text_encoder import TextEncoder
 
 Family = Literal["opt", "t5"]
@@ -38,6 +49,11 @@ SPECIAL_TOKENS = ("<pad>", "<unk>", "<image>", "<s>", "</s>")
 OPENAI_CLIP_MEAN = (0.48145466, 0.4578275, 0.40821073)
 OPENAI_CLIP_STD = (0.26862954, 0.26130258, 0.27577711)
 
+PUBLISHED_IDS = {
+    "opt": "Salesforce/blip2-opt-2.7b",
+    "t5": "Salesforce/blip2-flan-t5-xl",
+    "clip": "openai/clip-vit-large-patch14",
+}
 # Vocabulary sizes of the published tokenizers, so random models have the published shapes.
 PUBLISHED_VOCAB = {"opt": 50272, "t5": 32128, "clip": 49408}
 TINY_VOCAB = 256
@@ -77,97 +93,73 @@ def _prompt_words(prompt: str) -> list[str]:
     return re.findall(r"\w+|[^\w\s]+", prompt)
 
 
+def _transformer(hidden: int, intermediate: int, layers: int, heads: int) -> dict[str, int]:
+    return {
+        "hidden_size": hidden,
+        "intermediate_size": intermediate,
+        "num_hidden_layers": layers,
+        "num_attention_heads": heads,
+    }
+
+
+# Tiny shapes keep every stage real but run in milliseconds on a CPU. Published shapes are
+# BLIP-2's ViT-g and Q-Former with OPT-2.7B or flan-t5-xl, and CLIP ViT-L/14's text tower.
+_VISION = {
+    "tiny": _transformer(32, 64, 2, 2) | {"image_size": 32, "patch_size": 8},
+    "published": _transformer(1408, 6144, 39, 16) | {"image_size": 224, "patch_size": 14},
+}
+_QFORMER = {
+    "tiny": _transformer(32, 64, 2, 2)
+    | {"encoder_hidden_size": 32, "cross_attention_frequency": 1},
+    "published": _transformer(768, 3072, 12, 12)
+    | {"encoder_hidden_size": 1408, "cross_attention_frequency": 2},
+}
+_LANGUAGE = {
+    "opt": {
+        "tiny": {
+            "hidden_size": 32,
+            "ffn_dim": 64,
+            "num_hidden_layers": 2,
+            "num_attention_heads": 2,
+        },
+        "published": {
+            "hidden_size": 2560,
+            "ffn_dim": 10240,
+            "num_hidden_layers": 32,
+            "num_attention_heads": 32,
+        },
+    },
+    "t5": {
+        "tiny": {"d_model": 32, "d_ff": 64, "d_kv": 16, "num_heads": 2, "num_layers": 2},
+        "published": {"d_model": 2048, "d_ff": 5120, "d_kv": 64, "num_heads": 32, "num_layers": 24},
+    },
+}
+_CLIP_TEXT = {
+    "tiny": _transformer(32, 64, 2, 2) | {"projection_dim": 16},
+    "published": _transformer(768, 3072, 12, 12)
+    | {"projection_dim": 768, "hidden_act": "quick_gelu"},
+}
+_QUERY_TOKENS = {"tiny": 4, "published": 32}
+
+
 def blip2_config(family: Family, size: Size, vocab_size: int) -> Blip2Config:
-    """BLIP-2 with OPT or flan-t5: tiny (2 layers, width 32) or the published 2.7B / xl shapes."""
-    tiny = size == "tiny"
-    vision = (
-        dict(
-            hidden_size=32,
-            intermediate_size=64,
-            num_hidden_layers=2,
-            num_attention_heads=2,
-            image_size=32,
-            patch_size=8,
-        )
-        if tiny
-        else dict(
-            hidden_size=1408,
-            intermediate_size=6144,
-            num_hidden_layers=39,
-            num_attention_heads=16,
-            image_size=224,
-            patch_size=14,
-        )
-    )
-    qformer = (
-        dict(
-            hidden_size=32,
-            intermediate_size=64,
-            num_hidden_layers=2,
-            num_attention_heads=2,
-            encoder_hidden_size=32,
-            cross_attention_frequency=1,
-        )
-        if tiny
-        else dict(
-            hidden_size=768,
-            intermediate_size=3072,
-            num_hidden_layers=12,
-            num_attention_heads=12,
-            encoder_hidden_size=1408,
-            cross_attention_frequency=2,
-        )
-    )
-    ids = dict(vocab_size=vocab_size, pad_token_id=PAD, bos_token_id=BOS, eos_token_id=EOS)
+    """BLIP-2 with OPT or flan-t5, tiny or in the published 2.7B / xl shapes."""
+    ids = {"vocab_size": vocab_size, "pad_token_id": PAD, "bos_token_id": BOS, "eos_token_id": EOS}
+    text = {"model_type": family, **ids, **_LANGUAGE[family][size]}
     if family == "opt":
-        text = dict(
-            model_type="opt",
-            **ids,
-            **(
-                dict(
-                    hidden_size=32,
-                    ffn_dim=64,
-                    num_hidden_layers=2,
-                    num_attention_heads=2,
-                    word_embed_proj_dim=32,
-                    max_position_embeddings=128,
-                )
-                if tiny
-                else dict(
-                    hidden_size=2560,
-                    ffn_dim=10240,
-                    num_hidden_layers=32,
-                    num_attention_heads=32,
-                    word_embed_proj_dim=2560,
-                    max_position_embeddings=2048,
-                )
-            ),
-        )
+        text["word_embed_proj_dim"] = text["hidden_size"]
     else:
-        text = dict(
-            model_type="t5",
-            decoder_start_token_id=PAD,
-            feed_forward_proj="gated-gelu",
-            tie_word_embeddings=False,
-            **ids,
-            **(
-                dict(d_model=32, d_ff=64, d_kv=16, num_heads=2, num_layers=2, num_decoder_layers=2)
-                if tiny
-                else dict(
-                    d_model=2048,
-                    d_ff=5120,
-                    d_kv=64,
-                    num_heads=32,
-                    num_layers=24,
-                    num_decoder_layers=24,
-                )
-            ),
-        )
+        text |= {
+            "num_decoder_layers": text["num_layers"],
+            "decoder_start_token_id": PAD,
+            "feed_forward_proj": "gated-gelu",
+            "tie_word_embeddings": False,
+        }
     config = Blip2Config(
-        vision_config=vision,
-        qformer_config=qformer,
+        vision_config=_VISION[size],
+        qformer_config=_QFORMER[size],
         text_config=text,
-        num_query_tokens=4 if tiny else 32,
+        num_query_tokens=_QUERY_TOKENS[size],
         image_token_index=IMAGE,
     )
     config.image_token_id = IMAGE
@@ -176,25 +168,8 @@ def blip2_config(family: Family, size: Size, vocab_size: int) -> Blip2Config:
 
 def clip_text_config(size: Size, vocab_size: int) -> CLIPTextConfig:
     """CLIP's text tower: tiny, or the published ViT-L/14 text shapes (768-d)."""
-    ids = dict(vocab_size=vocab_size, pad_token_id=PAD, bos_token_id=BOS, eos_token_id=EOS)
-    if size == "tiny":
-        return CLIPTextConfig(
-            hidden_size=32,
-            intermediate_size=64,
-            num_hidden_layers=2,
-            num_attention_heads=2,
-            projection_dim=16,
-            **ids,
-        )
-    return CLIPTextConfig(
-        hidden_size=768,
-        intermediate_size=3072,
-        num_hidden_layers=12,
-        num_attention_heads=12,
-        projection_dim=768,
-        hidden_act="quick_gelu",
-        **ids,
-    )
+    ids = {"vocab_size": vocab_size, "pad_token_id": PAD, "bos_token_id": BOS, "eos_token_id": EOS}
+    return CLIPTextConfig(**ids, **_CLIP_TEXT[size])
 
 
 def _blip2(
@@ -227,20 +202,83 @@ def _clip_text(size: Size) -> tuple[CLIPTextModelWithProjection, PreTrainedToken
     )
 
 
-def published_captioner(
-    family: Family, device: torch.device, dtype: torch.dtype, new_tokens: int
+def random_captioner(
+    family: Family, size: Size, device: torch.device, dtype: torch.dtype, new_tokens: int
 ) -> Captioner:
-    """Random BLIP-2 (OPT-2.7B or flan-t5-xl shapes) that always writes exactly `new_tokens`."""
-    with torch.device(device):
-        model, processor = _blip2(family, "published", CaptionerSettings().prompt)
-    return Captioner(model.to(dtype), processor, CaptionerSettings().prompt, new_tokens, new_tokens)
+    """Random BLIP-2 in memory that always writes exactly `new_tokens` (for benchmarks).
+
+    Built directly in `dtype` on `device`; the Q-Former stays in fp32 as `from_pretrained`
+    keeps it, so the benchmark runs what production runs.
+    """
+    with torch.device(device), _default_dtype(dtype):
+        model, processor = _blip2(family, size, CaptionerSettings().prompt)
+    model.qformer.float()
+    model.query_tokens.data = model.query_tokens.data.float()
+    prompt = CaptionerSettings().prompt
+    return Captioner(model, processor, prompt, new_tokens, min_new_tokens=new_tokens)
 
 
-def published_text_encoder(device: torch.device, dtype: torch.dtype) -> TextEncoder:
-    """Random CLIP ViT-L/14 text tower (768-d)."""
-    with torch.device(device):
-        model, tokenizer = _clip_text("published")
-    return TextEncoder(model.to(dtype), tokenizer, max_tokens=77)
+def random_text_encoder(size: Size, device: torch.device, dtype: torch.dtype) -> TextEncoder:
+    """Random CLIP text tower in memory: tiny, or ViT-L/14's (768-d)."""
+    with torch.device(device), _default_dtype(dtype):
+        model, tokenizer = _clip_text(size)
+    return TextEncoder(model, tokenizer, max_tokens=77)
+
+
+@contextmanager
+def _default_dtype(dtype: torch.dtype) -> Iterator[None]:
+    previous = torch.get_default_dtype()
+    torch.set_default_dtype(dtype)
+    try:
+        yield
+    finally:
+        torch.set_default_dtype(previous)
+
+
+def random_pipeline(
+    family: Family, size: Size, device: torch.device, new_tokens: int, faces: FaceSettings
+) -> Pipeline:
+    """A whole fusion pipeline of random models in memory: BLIP-2, CLIP text, CNN, gated head.
+
+    Published size is DenseNet121 at 224, BLIP-2 OPT-2.7B or flan-t5-xl and CLIP-L/14 text,
+    in bf16 on CUDA: the shapes the GPU benchmarks measure.
+    """
+    dtype = model_dtype(device)
+    captioner = random_captioner(family, size, device, dtype, new_tokens)
+    text_encoder = random_text_encoder(size, device, dtype)
+    published = size == "published"
+    cnn_settings = CnnSettings(
+        arch="densenet121" if published else TINY_CNN_ARCH,
+        weights="none",
+        input_size=224 if published else TINY_CNN_INPUT,
+    )
+    cnn = load_cnn(cnn_settings, offline=True).to(device)
+    captioner_id = PUBLISHED_IDS[family] if published else f"tiny-blip2-{family}"
+    text_id = PUBLISHED_IDS["clip"] if published else "tiny-clip-text"
+    spec = HeadSpec(
+        kind="gated",
+        image_dim=cnn.pooled_dim,
+        image_token_dim=cnn.token_dim,
+        text_dim=text_encoder.pooled_dim,
+        text_token_dim=text_encoder.token_dim,
+    )
+    metadata = HeadMetadata(
+        spec=spec,
+        cnn_arch=cnn_settings.arch,
+        cnn_input_size=cnn_settings.input_size,
+        captioner_model=captioner_id,
+        caption_prompt=captioner.prompt,
+        text_encoder_model=text_id,
+    )
+    settings = EngineSettings(
+        device=str(device),
+        faces=faces,
+        cnn=cnn_settings,
+        captioner=CaptionerSettings(model=captioner_id, max_new_tokens=new_tokens),
+        text_encoder=TextEncoderSettings(model=text_id),
+    )
+    head = LoadedHead(build_head(spec), metadata, fingerprint="random")
+    return Pipeline(settings, build_detector(faces), cnn, head, captioner, text_encoder)
 
 
 def save_tiny_models(folder: Path, prompt: str = CaptionerSettings().prompt) -> Path:

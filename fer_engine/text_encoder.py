@@ -5,7 +5,7 @@ from dataclasses import dataclass
 import torch
 from transformers import AutoTokenizer, CLIPTextModelWithProjection, PreTrainedTokenizerBase
 
-from fer_engine.errors import ModelUnavailable
+from fer_engine.hub import load_pretrained
 from fer_engine.settings import TextEncoderSettings
 
 
@@ -62,17 +62,13 @@ class TextEncoder:
 def load_text_encoder(
     settings: TextEncoderSettings, device: torch.device, offline: bool
 ) -> TextEncoder:
-    """CLIP's text tower from a hub id or local folder: bf16 on CUDA, fp32 on the CPU."""
-    dtype = torch.bfloat16 if device.type == "cuda" else torch.float32
-    try:
-        tokenizer = AutoTokenizer.from_pretrained(settings.model, local_files_only=offline)
-        model = CLIPTextModelWithProjection.from_pretrained(
-            settings.model, dtype=dtype, local_files_only=offline
-        )
-    except (OSError, ValueError) as exc:
-        raise ModelUnavailable(
-            f"text encoder {settings.model!r} could not be loaded ({exc})",
-            "engine.text_encoder.model",
-            "a CLIP hub id or local folder",
-        ) from exc
-    return TextEncoder(model.to(device), tokenizer, settings.max_tokens)
+    """CLIP's text tower from a hub id or local folder, in the device's dtype."""
+    model, tokenizer = load_pretrained(
+        CLIPTextModelWithProjection,
+        AutoTokenizer,
+        settings.model,
+        device,
+        offline,
+        "engine.text_encoder.model",
+    )
+    return TextEncoder(model, tokenizer, settings.max_tokens)
