@@ -7,7 +7,7 @@ from click.testing import CliRunner
 
 from bot.cli import main
 from fer_engine import EMOTIONS
-from tests.images import FACE_JPEG, encode, noise
+from tests.images import FACE_JPEG, GROUP_JPEG, encode, noise
 
 FERBOT = Path(sys.executable).parent / "ferbot"
 
@@ -53,6 +53,14 @@ def test_analyze_exits_0_when_every_photo_is_analysed(tiny_models: Path) -> None
     )
     assert result.exit_code == 0, result.output
     assert result.output.startswith(f"{FACE_JPEG}: 1 face\n  1. ")
+
+
+def test_analyze_names_emotions_offline_on_the_defaults(tmp_path: Path) -> None:
+    defaults = write(tmp_path, "empty.toml", b"")
+    result = CliRunner().invoke(main, ["--config", str(defaults), "analyze", str(GROUP_JPEG)])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"{GROUP_JPEG}: 3 faces\n")
+    assert "happy" in result.output
 
 
 def test_an_unreadable_path_is_reported_on_its_line(tiny_models: Path, tmp_path: Path) -> None:
