@@ -3,6 +3,7 @@
 import asyncio
 import logging
 import sys
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import click
@@ -10,6 +11,9 @@ import click
 from bot.photo_report import PhotoReport
 from bot.settings import Settings, SettingsError, load_settings
 from fer_engine import Engine, EngineError, UserFacingError
+from storage.engine import Database
+from storage.migrate import current_revision, downgrade, upgrade
+from storage.settings import StorageSettings, printable_url
 
 log = logging.getLogger("ferbot")
 
@@ -109,3 +113,45 @@ def make_tiny_models(folder: Path) -> None:
     from fer_engine.random_models import save_tiny_models
 
     click.echo(save_tiny_models(folder))
+
+
+@main.group()
+def db() -> None:
+    """The database schema: bring it to the latest revision, or back to an older one."""
+
+
+@db.command("upgrade")
+@click.argument("revision", default="head")
+@click.pass_context
+def db_upgrade(ctx: click.Context, revision: str) -> None:
+    """Apply the migrations up to REVISION (default: the latest). The bot does this at start-up."""
+    _migrate(_settings(ctx).storage, upgrade, revision)
+
+
+@db.command("downgrade")
+@click.argument("revision")
+@click.pass_context
+def db_downgrade(ctx: click.Context, revision: str) -> None:
+    """Undo the migrations after REVISION ("base": drop every table the store made)."""
+    _migrate(_settings(ctx).storage, downgrade, revision)
+
+
+def _migrate(
+    settings: StorageSettings,
+    step: Callable[[Database, str], Awaitable[None]],
+    revision: str,
+) -> None:
+    async def run() -> str | None:
+        database = Database(settings)
+        try:
+            await step(database, revision)
+            return await current_revision(database)
+        finally:
+            await database.close()
+
+    try:
+        reached = asyncio.run(run())
+    except Exception as exc:
+        log.info("migrating %s failed", printable_url(settings.url), exc_info=True)
+        raise click.ClickException(f"cannot migrate {printable_url(settings.url)}: {exc}") from exc
+    click.echo(f"{printable_url(settings.url)}: revision {reached or 'base (empty)'}")

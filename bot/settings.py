@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from fer_engine.settings import EngineSettings
+from storage.settings import StorageSettings, url_has_password
 
 ENV_PREFIX = "FERBOT_"
 CONFIG_ENV = "FERBOT_CONFIG"
@@ -29,11 +30,14 @@ class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     engine: EngineSettings = EngineSettings()
+    storage: StorageSettings = StorageSettings()
 
 
 def load_settings(path: Path | None = None, environ: Mapping[str, str] = os.environ) -> Settings:
     """Settings from `path` (or $FERBOT_CONFIG, or ./config.toml if present) and the environment."""
-    data = _read_config(_config_path(path, environ))
+    config = _config_path(path, environ)
+    data = _read_config(config)
+    _refuse_password_in_file(data, config)
     for name, value in environ.items():
         if name.startswith(ENV_PREFIX) and name != CONFIG_ENV:
             keys = name.removeprefix(ENV_PREFIX).lower().split("__")
@@ -66,6 +70,16 @@ def _read_config(path: Path | None) -> dict[str, Any]:
         raise SettingsError(f"config file {path} does not exist") from exc
     except tomllib.TOMLDecodeError as exc:
         raise SettingsError(f"config file {path} is not valid TOML: {exc}") from exc
+
+
+def _refuse_password_in_file(data: Mapping[str, Any], path: Path | None) -> None:
+    storage = data.get("storage")
+    url = storage.get("url") if isinstance(storage, dict) else None
+    if isinstance(url, str) and url_has_password(url):
+        raise SettingsError(
+            f"config file {path} holds a database password in storage.url; "
+            f"set the whole URL in {ENV_PREFIX}STORAGE__URL instead"
+        )
 
 
 def _set_nested(data: dict[str, Any], keys: list[str], value: str) -> None:

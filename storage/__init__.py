@@ -1,1 +1,45 @@
-"""The store: people's history, chats' settings and schedules (SQLAlchemy async; to come)."""
+"""The store: people's history, chats' settings and summaries (SQLAlchemy async; SQLite or
+PostgreSQL), with the schema kept by Alembic migrations applied at start-up."""
+
+from storage.emotions import EMOTIONS, NEGATIVE_EMOTIONS
+from storage.records import (
+    AnalysisRecord,
+    ChatKind,
+    ChatRef,
+    ChatSettings,
+    FaceRecord,
+    PersonPreferences,
+    PersonRef,
+    ScheduledChat,
+)
+from storage.settings import StorageSettings
+from storage.store import Store
+from storage.summaries import (
+    ChatSummary,
+    Contributor,
+    DayCounts,
+    EmotionCounts,
+    PersonHistory,
+    Streak,
+)
+
+__all__ = [
+    "EMOTIONS",
+    "NEGATIVE_EMOTIONS",
+    "AnalysisRecord",
+    "ChatKind",
+    "ChatRef",
+    "ChatSettings",
+    "ChatSummary",
+    "Contributor",
+    "DayCounts",
+    "EmotionCounts",
+    "FaceRecord",
+    "PersonHistory",
+    "PersonPreferences",
+    "PersonRef",
+    "ScheduledChat",
+    "StorageSettings",
+    "Store",
+    "Streak",
+]

@@ -1,9 +1,11 @@
 import json
+import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from bot.cli import main
 from fer_engine import EMOTIONS
@@ -84,3 +86,37 @@ def test_a_bad_config_file_is_reported_without_a_traceback(tmp_path: Path) -> No
     result = CliRunner().invoke(main, ["--config", str(config), "analyze", str(FACE_JPEG)])
     assert result.exit_code == 1
     assert "engine.mode" in result.output and "Traceback" not in result.output
+
+
+def db(tmp_path: Path, *arguments: str) -> Result:
+    """`ferbot db ARGUMENTS` on a SQLite file in `tmp_path`, with the default settings."""
+    config = write(tmp_path, "ferbot.toml", b"")
+    url = f"sqlite+aiosqlite:///{tmp_path / 'ferbot.db'}"
+    return CliRunner().invoke(
+        main, ["--config", str(config), "db", *arguments], env={"FERBOT_STORAGE__URL": url}
+    )
+
+
+def test_db_upgrade_brings_a_new_database_to_the_latest_revision(tmp_path: Path) -> None:
+    result = db(tmp_path, "upgrade")
+    assert result.exit_code == 0, result.output
+    assert result.output == f"sqlite+aiosqlite:///{tmp_path / 'ferbot.db'}: revision 0001\n"
+
+
+def test_db_downgrade_to_base_leaves_no_table_of_the_store(tmp_path: Path) -> None:
+    db(tmp_path, "upgrade")
+    result = db(tmp_path, "downgrade", "base")
+    assert result.exit_code == 0, result.output
+    assert result.output.endswith(": revision base (empty)\n")
+    with closing(sqlite3.connect(tmp_path / "ferbot.db")) as connection:
+        tables = {
+            name
+            for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        }
+    assert tables == {"alembic_version"}
+
+
+def test_db_upgrade_to_an_unknown_revision_fails_naming_it(tmp_path: Path) -> None:
+    result = db(tmp_path, "upgrade", "0999")
+    assert result.exit_code == 1
+    assert "0999" in result.output and "Traceback" not in result.output

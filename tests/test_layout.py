@@ -1,6 +1,7 @@
 """The import directions of design.md, checked on the source so a violation fails CI."""
 
 import ast
+import sys
 from pathlib import Path
 
 import pytest
@@ -45,3 +46,15 @@ def test_adapters_know_only_the_bot(forbidden: str) -> None:
 def test_storage_imports_nothing_of_the_bot_or_the_engine() -> None:
     modules = imported_top_levels("storage")
     assert [f for f, names in modules.items() if names & {"bot", "adapters", "fer_engine"}] == []
+
+
+def test_storage_imports_only_the_standard_library_and_its_database_libraries() -> None:
+    # aiosqlite and asyncpg are loaded by SQLAlchemy from the URL, never imported by name.
+    allowed = set(sys.stdlib_module_names) | {"storage", "sqlalchemy", "alembic", "pydantic"}
+    modules = imported_top_levels("storage")
+    assert {f: names - allowed for f, names in modules.items() if names - allowed} == {}
+
+
+def test_the_migration_scripts_are_packages_so_that_they_ship_with_storage() -> None:
+    for folder in ("storage/migrations", "storage/migrations/versions"):
+        assert (ROOT / folder / "__init__.py").is_file()

@@ -63,3 +63,25 @@ def test_a_file_that_is_not_toml_is_an_error(tmp_path: Path) -> None:
     path.write_text("[engine\n")
     with pytest.raises(SettingsError, match="not valid TOML"):
         load_settings(path, environ={})
+
+
+def test_a_database_password_in_the_config_file_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "ferbot.toml"
+    path.write_text('[storage]\nurl = "postgresql+asyncpg://bot:hunter2@db.internal/ferbot"\n')
+    with pytest.raises(SettingsError, match="FERBOT_STORAGE__URL") as refused:
+        load_settings(path, environ={})
+    assert "hunter2" not in str(refused.value)
+
+
+def test_a_database_url_with_its_password_comes_from_the_environment(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.toml"
+    empty.write_text("")
+    url = "postgresql+asyncpg://bot:hunter2@db.internal/ferbot"
+    assert load_settings(empty, environ={"FERBOT_STORAGE__URL": url}).storage.url == url
+
+
+def test_a_storage_url_that_is_not_a_url_is_refused_naming_it(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.toml"
+    empty.write_text("")
+    with pytest.raises(SettingsError, match=r"storage\.url"):
+        load_settings(empty, environ={"FERBOT_STORAGE__URL": "not a url"})

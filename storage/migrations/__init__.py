@@ -1,0 +1,1 @@
+"""Alembic's scripts for the store's schema; storage/migrate.py runs them."""

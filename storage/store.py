@@ -1,0 +1,321 @@
+"""The store: every query the bot makes of its records, each one transaction on an index."""
+
+import logging
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any, Self
+
+from sqlalchemy import ColumnElement, Row, delete, exists, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from storage import counts
+from storage.engine import Database
+from storage.export import person_export_json
+from storage.migrate import upgrade
+from storage.models import Analysis, Chat, Person
+from storage.records import (
+    AnalysisRecord,
+    ChatRef,
+    ChatSettings,
+    PersonPreferences,
+    PersonRef,
+    ScheduledChat,
+)
+from storage.rows import (
+    Choices,
+    analysis_row,
+    chat_key,
+    chat_ref_of,
+    chat_row,
+    choice_columns,
+    choices_of,
+    is_chat,
+    is_person,
+    person_key,
+    person_row,
+    record_of,
+    select_records,
+)
+from storage.settings import StorageSettings, printable_url
+from storage.summaries import ChatSummary, Contributor, PersonHistory, day_bounds
+
+log = logging.getLogger(__name__)
+
+
+class Store:
+    """People's history and chats' summaries and settings, on SQLite or PostgreSQL.
+
+    Open one per process and share it between tasks: it holds a pool of connections and every
+    method is one short transaction. `now` arguments exist for tests and replays; they default
+    to the current time.
+    """
+
+    def __init__(self, database: Database, retention: timedelta) -> None:
+        self._db = database
+        self._retention = retention
+        # Built once: SQLAlchemy caches their SQL, yet building an ON CONFLICT clause costs
+        # more than SQLite takes to run it.
+        insert = database.upsert
+        people = (insert(Person), ["platform", "platform_user_id"], Person.opt_out_history)
+        chats = (insert(Chat), ["platform", "platform_chat_id"], Chat.kind)
+        choices = list(choice_columns(PersonPreferences()))
+        chat_settings = list(choice_columns(ChatSettings()))
+        self._people_seen = _upsert(*people, refreshing=["display_name"])
+        self._people_choosing = _upsert(*people, refreshing=["display_name", *choices])
+        self._chats_seen = _upsert(*chats, refreshing=["kind", "title"])
+        self._chats_setting = _upsert(*chats, refreshing=["kind", "title", *chat_settings])
+        self._new_analyses = (
+            insert(Analysis)
+            .on_conflict_do_nothing(index_elements=["chat_id", "platform_message_id"])
+            .returning(Analysis.id)
+        )
+
+    @classmethod
+    async def open(cls, settings: StorageSettings, *, migrate: bool = True) -> Self:
+        """Connect to `settings.url` and, unless told not to, migrate the schema to the latest."""
+        log.info("storage at %s", printable_url(settings.url))
+        database = Database(settings)
+        if migrate:
+            await upgrade(database)
+        return cls(database, timedelta(days=settings.retention_days))
+
+    async def close(self) -> None:
+        """Close every connection; the store cannot be used afterwards."""
+        await self._db.close()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()
+
+    async def record(self, analysis: AnalysisRecord) -> bool:
+        """Record one photo's analysis; False if it was recorded before (a redelivered update)
+        or its sender opted out of history."""
+        return await self.record_many([analysis]) == 1
+
+    async def record_many(self, analyses: Sequence[AnalysisRecord]) -> int:
+        """Record analyses in one transaction; returns how many were new and kept."""
+        if not analyses:
+            return 0
+        now = datetime.now(UTC)
+        async with self._db.writing() as connection:
+            people = await self._save_people(connection, [a.person for a in analyses], now)
+            chats = await self._save_chats(connection, [a.chat for a in analyses], now)
+            rows = [
+                analysis_row(analysis, person.id, chats[chat_key(analysis.chat)].id)
+                for analysis in analyses
+                if not (person := people[person_key(analysis.person)]).opt_out_history
+            ]
+            if not rows:
+                return 0
+            return len((await connection.execute(self._new_analyses, rows)).all())
+
+    async def person_history(
+        self,
+        platform: str,
+        user_id: str,
+        *,
+        days: int = 30,
+        last: int = 5,
+        now: datetime | None = None,
+    ) -> PersonHistory:
+        """A person's last `days` local days in every chat, and their `last` latest analyses."""
+        async with self._db.reading() as connection:
+            person = (
+                await connection.execute(
+                    select(Person.id, Person.timezone).where(is_person(platform, user_id))
+                )
+            ).one_or_none()
+            timezone = person.timezone if person else PersonPreferences().timezone
+            bounds = day_bounds(now or datetime.now(UTC), timezone, days)
+            if person is None:
+                return PersonHistory.of(timezone, bounds, [], [])
+            latest = await connection.execute(
+                select_records()
+                .where(Analysis.person_id == person.id)
+                .where(counts.between(bounds[0], bounds[-1]))
+                .order_by(Analysis.created_at.desc(), Analysis.id.desc())
+                .limit(last)
+            )
+            return PersonHistory.of(
+                timezone,
+                bounds,
+                await counts.per_day(connection, person.id, bounds),
+                [record_of(row) for row in latest],
+            )
+
+    async def chat_summary(
+        self,
+        platform: str,
+        chat_id: str,
+        *,
+        days: int = 7,
+        top: int = 3,
+        now: datetime | None = None,
+    ) -> ChatSummary:
+        """A chat's last `days` local days against the `days` before them, and its `top`
+        contributors among those who did not opt out of being named."""
+        async with self._db.reading() as connection:
+            chat = (
+                await connection.execute(
+                    select(Chat.id, Chat.timezone).where(is_chat(platform, chat_id))
+                )
+            ).one_or_none()
+            timezone = chat.timezone if chat else ChatSettings().timezone
+            bounds = day_bounds(now or datetime.now(UTC), timezone, 2 * days)
+            since, start, end = bounds[0], bounds[days], bounds[-1]
+            if chat is None:
+                return ChatSummary.of(timezone, start, end, [], [])
+            return ChatSummary.of(
+                timezone,
+                start,
+                end,
+                await counts.per_window_and_person(connection, chat.id, since, start, end),
+                [
+                    Contributor(*row)
+                    for row in await counts.top_contributors(connection, chat.id, start, end, top)
+                ],
+            )
+
+    async def forget_person(self, platform: str, user_id: str) -> int:
+        """Delete a person, every analysis of theirs in every chat and their private chats with
+        the bot (whose title is their name), in one transaction; returns how many analyses
+        went. Nothing of anyone else is touched."""
+        async with self._db.writing() as connection:
+            person_id = await connection.scalar(
+                select(Person.id).where(is_person(platform, user_id))
+            )
+            if person_id is None:
+                return 0
+            private_chats = list(
+                await connection.scalars(
+                    select(Analysis.chat_id)
+                    .join(Chat, Chat.id == Analysis.chat_id)
+                    .where(Analysis.person_id == person_id, Chat.kind == "private")
+                    .distinct()
+                )
+            )
+            analyses = await connection.execute(
+                delete(Analysis).where(Analysis.person_id == person_id)
+            )
+            await connection.execute(delete(Person).where(Person.id == person_id))
+            await connection.execute(
+                delete(Chat).where(
+                    Chat.id.in_(private_chats), ~exists().where(Analysis.chat_id == Chat.id)
+                )
+            )
+        return analyses.rowcount
+
+    async def purge_expired(self, now: datetime | None = None) -> int:
+        """Delete analyses older than the retention setting; returns how many went."""
+        cutoff = (now or datetime.now(UTC)) - self._retention
+        async with self._db.writing() as connection:
+            purged = await connection.execute(delete(Analysis).where(Analysis.created_at < cutoff))
+        return purged.rowcount
+
+    async def export_person(self, platform: str, user_id: str) -> str | None:
+        """Everything held about a person, as a JSON document; None if nothing is held."""
+        async with self._db.reading() as connection:
+            person = (
+                await connection.execute(select(Person).where(is_person(platform, user_id)))
+            ).one_or_none()
+            if person is None:
+                return None
+            analyses = await connection.execute(
+                select_records()
+                .where(Analysis.person_id == person.id)
+                .order_by(Analysis.created_at, Analysis.id)
+            )
+            return person_export_json(
+                PersonRef(platform, user_id, person.display_name),
+                choices_of(PersonPreferences, person),
+                person.created_at,
+                [record_of(row) for row in analyses],
+            )
+
+    async def set_preferences(self, person: PersonRef, preferences: PersonPreferences) -> None:
+        """Save what a person chose (language, time zone, opt-outs)."""
+        async with self._db.writing() as connection:
+            await self._save_people(connection, [person], datetime.now(UTC), preferences)
+
+    async def preferences(self, platform: str, user_id: str) -> PersonPreferences:
+        """What a person chose; the defaults for someone never seen."""
+        return await self._choices(PersonPreferences, Person, is_person(platform, user_id))
+
+    async def set_chat_settings(self, chat: ChatRef, settings: ChatSettings) -> None:
+        """Save how a chat wants its summaries."""
+        async with self._db.writing() as connection:
+            await self._save_chats(connection, [chat], datetime.now(UTC), settings)
+
+    async def chat_settings(self, platform: str, chat_id: str) -> ChatSettings:
+        """A chat's settings; the defaults for a chat never seen."""
+        return await self._choices(ChatSettings, Chat, is_chat(platform, chat_id))
+
+    async def scheduled_chats(self) -> tuple[ScheduledChat, ...]:
+        """Every chat with a summary schedule, for the scheduler to plan at start-up."""
+        async with self._db.reading() as connection:
+            chats = await connection.execute(
+                select(Chat).where(Chat.summary_cron.is_not(None)).order_by(Chat.id)
+            )
+            return tuple(
+                ScheduledChat(chat_ref_of(chat), choices_of(ChatSettings, chat)) for chat in chats
+            )
+
+    async def _choices(
+        self, kind: type[Choices], model: type[Person | Chat], where: ColumnElement[bool]
+    ) -> Choices:
+        """The preferences or settings in the row `where` finds; the defaults if none does."""
+        async with self._db.reading() as connection:
+            row = (await connection.execute(select(model).where(where))).one_or_none()
+        return choices_of(kind, row) if row else kind()
+
+    async def _save_people(
+        self,
+        connection: AsyncConnection,
+        people: Iterable[PersonRef],
+        now: datetime,
+        preferences: PersonPreferences | None = None,
+    ) -> dict[tuple[str, str], Row[Any]]:
+        """Insert the people not seen before and refresh the others' names (and choices, when
+        `preferences` are given); returns each one's id and opt-out of history by key."""
+        latest = {person_key(person): person for person in people}
+        # Rows go in key order, the same for every writer, so two batches never deadlock.
+        rows = [
+            person_row(person, preferences or PersonPreferences(person.language), now)
+            for _, person in sorted(latest.items())
+        ]
+        upsert = self._people_choosing if preferences else self._people_seen
+        return await _by_key(connection, upsert, rows)
+
+    async def _save_chats(
+        self,
+        connection: AsyncConnection,
+        chats: Iterable[ChatRef],
+        now: datetime,
+        settings: ChatSettings | None = None,
+    ) -> dict[tuple[str, str], Row[Any]]:
+        """Insert the chats not seen before and refresh the others' titles and kinds (and
+        settings, when given); returns each one's id by key."""
+        latest = {chat_key(chat): chat for chat in chats}
+        # In key order, as people are.
+        rows = [
+            chat_row(chat, settings or ChatSettings(), now) for _, chat in sorted(latest.items())
+        ]
+        upsert = self._chats_setting if settings else self._chats_seen
+        return await _by_key(connection, upsert, rows)
+
+
+def _upsert(insert: Any, key: list[str], extra: Any, *, refreshing: Sequence[str]) -> Any:
+    """`insert`, updating the `refreshing` columns of a row that already holds its `key`;
+    either way returning the key, the id and `extra` of the row."""
+    table = insert.table.c
+    return insert.on_conflict_do_update(
+        index_elements=key, set_={column: insert.excluded[column] for column in refreshing}
+    ).returning(*(table[column] for column in key), table.id, extra)
+
+
+async def _by_key(
+    connection: AsyncConnection, upsert: Any, rows: list[dict[str, Any]]
+) -> dict[tuple[str, str], Row[Any]]:
+    return {(row[0], row[1]): row for row in await connection.execute(upsert, rows)}

@@ -1,0 +1,221 @@
+"""What the store answers about a window of time: a person's history and a chat's summary.
+
+Windows are whole local days in the person's or the chat's time zone, ending with today:
+`days=7` is today and the six days before it. Their bounds are computed here, in Python, so
+that daylight saving time and half-hour zones come out right on every database; the
+databases only ever see UTC instants.
+"""
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from storage.emotions import EMOTIONS, NEGATIVE_EMOTIONS
+from storage.records import AnalysisRecord
+
+
+def day_bounds(now: datetime, timezone: str, days: int) -> tuple[datetime, ...]:
+    """The `days + 1` local midnights that bound the last `days` days, today included."""
+    if days < 1:
+        raise ValueError(f"a window is at least one day, got {days}")
+    zone = ZoneInfo(timezone)
+    today = now.astimezone(zone).date()
+    first = today - timedelta(days=days - 1)
+    return tuple(
+        datetime.combine(first + timedelta(days=offset), time(), zone) for offset in range(days + 1)
+    )
+
+
+@dataclass(frozen=True)
+class EmotionCounts:
+    """How many photos had each dominant emotion, every emotion present in EMOTIONS order.
+
+    Photos without a face have no dominant emotion and are not counted here.
+    """
+
+    counts: Mapping[str, int]
+
+    @classmethod
+    def of(cls, pairs: Iterable[tuple[str | None, int]]) -> "EmotionCounts":
+        """Sum (emotion, count) pairs; pairs without an emotion are left out."""
+        counts = dict.fromkeys(EMOTIONS, 0)
+        for emotion, count in pairs:
+            if emotion is not None:
+                counts[emotion] += count
+        return cls(counts)
+
+    @property
+    def total(self) -> int:
+        """Photos with at least one face."""
+        return sum(self.counts.values())
+
+    @property
+    def shares(self) -> Mapping[str, float]:
+        """Each emotion's share of `total`; all zero when there is nothing to share."""
+        total = self.total
+        return {emotion: count / total if total else 0.0 for emotion, count in self.counts.items()}
+
+    @property
+    def most_frequent(self) -> str | None:
+        """The emotion counted most (a tie goes to the one first in EMOTIONS); None if none."""
+        if self.total == 0:
+            return None
+        return max(EMOTIONS, key=lambda emotion: (self.counts[emotion], -EMOTIONS.index(emotion)))
+
+    @property
+    def negative_share(self) -> float | None:
+        """The share of angry, disgust, fear and sad; None when no photo had a face."""
+        if self.total == 0:
+            return None
+        return sum(self.counts[emotion] for emotion in NEGATIVE_EMOTIONS) / self.total
+
+
+@dataclass(frozen=True)
+class DayCounts:
+    """One local day: photos sent (with a face or not) and their dominant emotions."""
+
+    day: date
+    photos: int
+    emotions: EmotionCounts
+
+
+@dataclass(frozen=True)
+class Streak:
+    """Consecutive days on which the same emotion was the day's most frequent."""
+
+    emotion: str
+    days: int
+    first_day: date
+    last_day: date
+
+
+@dataclass(frozen=True)
+class PersonHistory:
+    """A person's photos over `start`..`end` (local midnights, end exclusive) in `timezone`.
+
+    `days` has one entry per day of the window, empty days included. `current_streak` is the
+    streak that includes the latest day with a face, provided that day is today or yesterday
+    (today's first photo may not have come yet). `last` holds the latest analyses, newest first.
+    """
+
+    timezone: str
+    start: datetime
+    end: datetime
+    photos: int
+    emotions: EmotionCounts
+    days: tuple[DayCounts, ...]
+    longest_streak: Streak | None
+    current_streak: Streak | None
+    last: tuple[AnalysisRecord, ...]
+
+    @classmethod
+    def of(
+        cls,
+        timezone: str,
+        bounds: Sequence[datetime],
+        per_day: Iterable[tuple[int, str | None, int]],
+        last: Iterable[AnalysisRecord],
+    ) -> "PersonHistory":
+        """The history from (day index, dominant emotion, photos) counts over `bounds`."""
+        counts = list(per_day)
+        days = tuple(
+            DayCounts(
+                day=start.date(),
+                photos=sum(photos for day, _, photos in counts if day == index),
+                emotions=EmotionCounts.of(
+                    (emotion, photos) for day, emotion, photos in counts if day == index
+                ),
+            )
+            for index, start in enumerate(bounds[:-1])
+        )
+        longest, current = streaks(days)
+        return cls(
+            timezone=timezone,
+            start=bounds[0],
+            end=bounds[-1],
+            photos=sum(photos for _, _, photos in counts),
+            emotions=EmotionCounts.of((emotion, photos) for _, emotion, photos in counts),
+            days=days,
+            longest_streak=longest,
+            current_streak=current,
+            last=tuple(last),
+        )
+
+
+@dataclass(frozen=True)
+class Contributor:
+    """Someone who sent photos to a chat in the window, and how many."""
+
+    user_id: str
+    display_name: str
+    photos: int
+
+
+@dataclass(frozen=True)
+class ChatSummary:
+    """A chat's photos over `start`..`end` in `timezone`, against the window of equal length
+    just before it (`previous`). `top_contributors` leaves out those who opted out of being
+    named; `active_people` counts everyone."""
+
+    timezone: str
+    start: datetime
+    end: datetime
+    photos: int
+    active_people: int
+    emotions: EmotionCounts
+    previous: EmotionCounts
+    top_contributors: tuple[Contributor, ...]
+
+    @classmethod
+    def of(
+        cls,
+        timezone: str,
+        start: datetime,
+        end: datetime,
+        per_window_and_person: Iterable[tuple[bool, int, str | None, int]],
+        top_contributors: Iterable[Contributor],
+    ) -> "ChatSummary":
+        """The summary from (in the current window, person, dominant emotion, photos) counts."""
+        counts = list(per_window_and_person)
+        current = [(person, emotion, photos) for now, person, emotion, photos in counts if now]
+        return cls(
+            timezone=timezone,
+            start=start,
+            end=end,
+            photos=sum(photos for _, _, photos in current),
+            active_people=len({person for person, _, _ in current}),
+            emotions=EmotionCounts.of((emotion, photos) for _, emotion, photos in current),
+            previous=EmotionCounts.of(
+                (emotion, photos) for now, _, emotion, photos in counts if not now
+            ),
+            top_contributors=tuple(top_contributors),
+        )
+
+    @property
+    def negative_change(self) -> float | None:
+        """How much the negative share rose (or fell, below 0) against the previous window;
+        None when either window has no face to judge."""
+        now, before = self.emotions.negative_share, self.previous.negative_share
+        if now is None or before is None:
+            return None
+        return now - before
+
+
+def streaks(days: Sequence[DayCounts]) -> tuple[Streak | None, Streak | None]:
+    """The longest streak (the latest of equals) and the current one, of consecutive `days`."""
+    runs: list[Streak] = []
+    for day in days:
+        mood = day.emotions.most_frequent
+        if mood is None:
+            continue
+        last = runs[-1] if runs else None
+        if last and last.emotion == mood and last.last_day == day.day - timedelta(days=1):
+            runs[-1] = Streak(mood, last.days + 1, last.first_day, day.day)
+        else:
+            runs.append(Streak(mood, 1, day.day, day.day))
+    if not runs:
+        return None, None
+    longest = max(reversed(runs), key=lambda run: run.days)
+    alive = runs[-1].last_day >= days[-1].day - timedelta(days=1)
+    return longest, runs[-1] if alive else None
