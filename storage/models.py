@@ -81,6 +81,7 @@ class Chat(Base):
     summary_cron: Mapped[str | None] = mapped_column(AnyText())
     summary_min_photos: Mapped[int] = mapped_column(Integer)
     negative_alert_share: Mapped[float | None] = mapped_column(Float)
+    auto_analysis: Mapped[bool]
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 

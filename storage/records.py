@@ -135,6 +135,7 @@ class ChatSettings:
     summary_cron: str | None = None
     summary_min_photos: int = 1
     negative_alert_share: float | None = None
+    auto_analysis: bool = False
 
     def __post_init__(self) -> None:
         _check_timezone(self.timezone)

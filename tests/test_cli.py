@@ -9,6 +9,7 @@ from click.testing import CliRunner, Result
 
 from bot.cli import main
 from fer_engine import EMOTIONS
+from storage.migrate import head_revision
 from tests.images import FACE_JPEG, GROUP_JPEG, encode, noise
 
 FERBOT = Path(sys.executable).parent / "ferbot"
@@ -100,7 +101,8 @@ def db(tmp_path: Path, *arguments: str) -> Result:
 def test_db_upgrade_brings_a_new_database_to_the_latest_revision(tmp_path: Path) -> None:
     result = db(tmp_path, "upgrade")
     assert result.exit_code == 0, result.output
-    assert result.output == f"sqlite+aiosqlite:///{tmp_path / 'ferbot.db'}: revision 0001\n"
+    url = f"sqlite+aiosqlite:///{tmp_path / 'ferbot.db'}"
+    assert result.output == f"{url}: revision {head_revision()}\n"
 
 
 def test_db_downgrade_to_base_leaves_no_table_of_the_store(tmp_path: Path) -> None:
