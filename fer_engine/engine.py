@@ -142,7 +142,9 @@ class Engine:
                     landmarks=box.landmarks,
                 )
             )
-        return Analysis(tuple(faces), photo.image_size, self.model_version, timings)
+        return Analysis(
+            tuple(faces), photo.image_size, self.model_version, timings, photo.faces_found
+        )
 
     def stats(self) -> EngineStats:
         """Queue depth, batch sizes, latencies and errors so far."""

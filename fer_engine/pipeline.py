@@ -45,6 +45,7 @@ class PreparedPhoto:
     image_size: tuple[int, int]
     faces: tuple[PreparedFace, ...]
     timings: dict[str, float]
+    faces_found: int
 
 
 @dataclass(frozen=True)
@@ -106,7 +107,8 @@ class Pipeline:
         started = time.perf_counter()
         image = decode_image(data, self.settings.image)
         decoded = time.perf_counter()
-        boxes = select_faces(self.detector.detect(image), self.settings.faces.max_faces)
+        found = self.detector.detect(image)
+        boxes = select_faces(found, self.settings.faces.max_faces)
         detected = time.perf_counter()
         faces = []
         margin = self.settings.faces.margin
@@ -124,6 +126,7 @@ class Pipeline:
                 "detect": detected - decoded,
                 "crop": done - detected,
             },
+            faces_found=len(found),
         )
 
     def infer(self, faces: Sequence[PreparedFace]) -> tuple[list[FaceResult], BatchReport]:
