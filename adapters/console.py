@@ -1,0 +1,79 @@
+"""A local chat in the terminal: photo paths and commands in, the bot's replies printed."""
+
+import asyncio
+import getpass
+import locale
+import logging
+import sys
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import TextIO
+
+from bot.core import Bot
+from bot.events import ButtonPress, Command, Conversation, Photo, Sender
+from bot.replies import Button, Reply
+
+log = logging.getLogger(__name__)
+PLATFORM = "console"
+WELCOME = (
+    "ferbot console chat. Type the path of a photo (try samples/three-friends.jpg), "
+    "a command such as /help or /history, or /quit."
+)
+
+
+async def stdin_lines() -> AsyncIterator[str]:
+    """Lines typed in the terminal, read off the event loop so other platforms keep running."""
+    while line := await asyncio.to_thread(sys.stdin.readline):
+        yield line
+
+
+class ConsoleAdapter:
+    """One person (the user running ferbot) chatting with the bot in a private conversation."""
+
+    name = PLATFORM
+
+    def __init__(self, lines: AsyncIterator[str], out: TextIO, user: str | None = None) -> None:
+        self._lines = lines
+        self._out = out
+        user = user or getpass.getuser()
+        language = (locale.getlocale()[0] or "en").split("_")[0]
+        self._sender = Sender(PLATFORM, user, user, language)
+        self._chat = Conversation(PLATFORM, user, "private", user)
+        self._buttons: tuple[Button, ...] = ()
+
+    async def run(self, bot: Bot) -> None:
+        self._print(WELCOME)
+        async for line in self._lines:
+            text = line.strip()
+            if text in ("/quit", "/exit"):
+                break
+            if text:
+                reply = await bot.handle(self._event(text))
+                if reply is not None:
+                    self._show(reply)
+
+    def _event(self, text: str) -> Photo | Command | ButtonPress:
+        if text.isdigit() and 0 < int(text) <= len(self._buttons):
+            pressed = self._buttons[int(text) - 1]
+            self._buttons = ()
+            return ButtonPress(self._sender, self._chat, pressed.data)
+        if text.startswith("/") and not Path(text).exists():
+            name, *args = text[1:].split()
+            return Command(self._sender, self._chat, name, tuple(args))
+        path = Path(text.strip("'\"")).expanduser()
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            log.info("console could not read %s: %s", path, exc)
+            data = b""  # the bot answers an empty file politely
+        return Photo(self._sender, self._chat, uuid.uuid4().hex, data, addressed=True)
+
+    def _show(self, reply: Reply) -> None:
+        self._print(reply.text)
+        self._buttons = reply.buttons
+        for number, button in enumerate(reply.buttons, start=1):
+            self._print(f"  [{number}] {button.label}")
+
+    def _print(self, text: str) -> None:
+        print(text, file=self._out, flush=True)

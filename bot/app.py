@@ -1,0 +1,69 @@
+"""The composition root: one engine, one store, one bot, and every configured adapter on one
+event loop. The only module of bot/ that imports adapters/ (lazily, by setting)."""
+
+import asyncio
+import logging
+import os
+import sys
+from collections.abc import Mapping
+from typing import Protocol
+
+from bot.comments import CommentPicker
+from bot.context import BotContext
+from bot.core import Bot
+from bot.rate_limit import RateLimiter
+from bot.settings import Settings
+from fer_engine import Engine
+from storage import Store
+
+log = logging.getLogger(__name__)
+TELEGRAM_TOKEN = "TELEGRAM_TOKEN"
+
+
+class Adapter(Protocol):
+    """A platform edge: turns its updates into events for `bot` until cancelled."""
+
+    name: str
+
+    async def run(self, bot: Bot) -> None: ...
+
+
+def build_adapters(settings: Settings, environ: Mapping[str, str], console: bool) -> list[Adapter]:
+    """Telegram when its token is set; the console chat when asked or when nothing else is."""
+    adapters: list[Adapter] = []
+    if token := environ.get(TELEGRAM_TOKEN):
+        from adapters.telegram import TelegramAdapter
+
+        adapters.append(TelegramAdapter(token, settings.telegram))
+    if console or not adapters:
+        from adapters.console import ConsoleAdapter, stdin_lines
+
+        adapters.append(ConsoleAdapter(stdin_lines(), sys.stdout))
+    return adapters
+
+
+def build_bot(engine: Engine, store: Store, settings: Settings) -> Bot:
+    limits = RateLimiter(settings.bot.photos_per_window, settings.bot.rate_window_s)
+    return Bot(BotContext(engine, store, settings, CommentPicker(), limits))
+
+
+async def run(settings: Settings, console: bool = False) -> None:
+    """Serve every configured platform until one stops (the console at /quit) or we are
+    cancelled; then finish what the engine has in flight and close the store."""
+    adapters = build_adapters(settings, os.environ, console)
+    engine = await Engine.load(settings.engine)
+    try:
+        async with await Store.open(settings.storage) as store:
+            bot = build_bot(engine, store, settings)
+            log.info("ferbot running: %s", ", ".join(adapter.name for adapter in adapters))
+            tasks = [
+                asyncio.create_task(adapter.run(bot), name=adapter.name) for adapter in adapters
+            ]
+            done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+            for task in done:
+                task.result()
+    finally:
+        await engine.close()
