@@ -4,7 +4,7 @@ import logging
 
 from bot.commands import COMMANDS, forget
 from bot.context import BotContext
-from bot.events import ButtonPress, Command, Event, Photo
+from bot.events import ButtonPress, Command, Event, OversizedFile, Photo
 from bot.photos import answer_photo, should_answer
 from bot.replies import Reply
 from bot.texts import DEFAULT_LANGUAGE, Texts
@@ -43,6 +43,8 @@ class Bot:
             return await handler(self.context, event, texts)
         if isinstance(event, ButtonPress) and event.data.startswith(f"{forget.PREFIX}:"):
             return await forget.confirmed(self.context, event, texts)
+        if isinstance(event, OversizedFile):
+            return Reply(texts("too_large_to_download", limit_mb=event.limit_mb))
         return None
 
     async def _apology(self, event: Event) -> str:

@@ -63,4 +63,13 @@ class ButtonPress:
     data: str
 
 
-Event = Photo | Command | ButtonPress
+@dataclass(frozen=True)
+class OversizedFile:
+    """A picture too large for the platform to hand over (or for us to take); not downloaded."""
+
+    sender: Sender
+    chat: Conversation
+    limit_mb: int
+
+
+Event = Photo | Command | ButtonPress | OversizedFile

@@ -2,9 +2,10 @@ import itertools
 import sqlite3
 from pathlib import Path
 
+from bot.events import OversizedFile
 from bot.replies import Reply
 from fer_engine.pipeline import Pipeline
-from tests.bot.conftest import ALICE, GROUP, MINJI, harness_for, settings
+from tests.bot.conftest import ALICE, ALICE_CHAT, GROUP, MINJI, harness_for, settings
 from tests.images import FACE_JPEG, GROUP_JPEG, encode, noise
 
 
@@ -90,3 +91,8 @@ async def test_a_failure_inside_becomes_an_apology_not_a_traceback(harness, tmp_
         database.execute("DROP TABLE analyses")
     reply = await harness.bot.handle(harness.photo(FACE_JPEG.read_bytes()))
     assert reply == Reply("Sorry, something went wrong on my side. Please try again later.")
+
+
+async def test_a_file_too_large_to_download_gets_the_limit_in_the_reply(harness) -> None:
+    reply = await harness.bot.handle(OversizedFile(ALICE, ALICE_CHAT, limit_mb=20))
+    assert reply == Reply("This file is larger than 20 MB; please send a smaller one.")
