@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	touch $@
 
 run: $(STAMP)
-	$(BIN)/ferbot analyze samples/three-friends.jpg
+	$(BIN)/ferbot run
 
 test: $(STAMP)
 	$(BIN)/ruff check .

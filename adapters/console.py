@@ -3,7 +3,6 @@
 import asyncio
 import getpass
 import locale
-import logging
 import sys
 import uuid
 from collections.abc import AsyncIterator
@@ -14,7 +13,6 @@ from bot.core import Bot
 from bot.events import ButtonPress, Command, Conversation, Photo, Sender
 from bot.replies import Button, Reply
 
-log = logging.getLogger(__name__)
 PLATFORM = "console"
 WELCOME = (
     "ferbot console chat. Type the path of a photo (try samples/three-friends.jpg), "
@@ -48,25 +46,26 @@ class ConsoleAdapter:
             text = line.strip()
             if text in ("/quit", "/exit"):
                 break
-            if text:
-                reply = await bot.handle(self._event(text))
-                if reply is not None:
-                    self._show(reply)
+            if not text:
+                continue
+            try:
+                event = self._event(text)
+            except OSError as exc:  # a local file the terminal user named: say so plainly
+                self._print(f"Can't read {text}: {exc.strerror or exc}")
+                continue
+            reply = await bot.handle(event)
+            if reply is not None:
+                self._show(reply)
 
     def _event(self, text: str) -> Photo | Command | ButtonPress:
         if text.isdigit() and 0 < int(text) <= len(self._buttons):
             pressed = self._buttons[int(text) - 1]
             self._buttons = ()
             return ButtonPress(self._sender, self._chat, pressed.data)
-        if text.startswith("/") and not Path(text).exists():
-            name, *args = text[1:].split()
-            return Command(self._sender, self._chat, name, tuple(args))
-        path = Path(text.strip("'\"")).expanduser()
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            log.info("console could not read %s: %s", path, exc)
-            data = b""  # the bot answers an empty file politely
+        name, *args = text.split()
+        if name.startswith("/") and "/" not in name[1:]:  # "/history 7d", not "/home/a.jpg"
+            return Command(self._sender, self._chat, name[1:], tuple(args))
+        data = Path(text.strip("'\"")).expanduser().read_bytes()
         return Photo(self._sender, self._chat, uuid.uuid4().hex, data, addressed=True)
 
     def _show(self, reply: Reply) -> None:
