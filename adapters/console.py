@@ -68,6 +68,10 @@ class ConsoleAdapter:
         data = Path(text.strip("'\"")).expanduser().read_bytes()
         return Photo(self._sender, self._chat, uuid.uuid4().hex, data, addressed=True)
 
+    async def send(self, chat_id: str, reply: Reply) -> None:
+        """A digest for the console's one chat is shown like any reply."""
+        self._show(reply)
+
     def _show(self, reply: Reply) -> None:
         self._print(reply.text)
         self._buttons = reply.buttons

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from bot.comments import CommentPicker
 from bot.events import Sender
 from bot.rate_limit import RateLimiter
+from bot.scheduler import DigestScheduler
 from bot.settings import Settings
 from bot.texts import Texts, language_of
 from fer_engine import Engine
@@ -20,6 +21,7 @@ class BotContext:
     settings: Settings
     comments: CommentPicker
     photo_limits: RateLimiter
+    digests: DigestScheduler
 
     async def texts_for(self, sender: Sender) -> Texts:
         """The sentences in the sender's language: their /lang choice, else their platform's."""
