@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -55,10 +56,11 @@ def _font_family() -> list[str]:
     return ["NanumGothic", "DejaVu Sans"]
 
 
-def _figure() -> Figure:
+def _two_panels(title: str, family: list[str], width_ratios: list[int]) -> tuple[Figure, Any]:
     figure = Figure(figsize=(WIDTH_PX / DPI, HEIGHT_PX / DPI), dpi=DPI)
     FigureCanvasAgg(figure)
-    return figure
+    figure.suptitle(title, fontfamily=family)
+    return figure, figure.subplots(1, 2, gridspec_kw={"width_ratios": width_ratios})
 
 
 def _png(figure: Figure) -> bytes:
@@ -75,9 +77,7 @@ def history_chart(
 ) -> bytes:
     """Left: how often each emotion was the mood of a photo. Right: photos per day, stacked."""
     family = _font_family()
-    figure = _figure()
-    figure.suptitle(title, fontfamily=family)
-    bars, series = figure.subplots(1, 2, gridspec_kw={"width_ratios": [1, 2]})
+    figure, (bars, series) = _two_panels(title, family, width_ratios=[1, 2])
     names = [texts.emotion(emotion) for emotion in EMOTIONS]
     bars.barh(names, [totals.get(e, 0) for e in EMOTIONS], color=[COLOURS[e] for e in EMOTIONS])
     bars.invert_yaxis()
@@ -110,9 +110,7 @@ def digest_chart(
 ) -> bytes:
     """Left: emotion shares this window against the previous one. Right: photos per hour."""
     family = _font_family()
-    figure = _figure()
-    figure.suptitle(title, fontfamily=family)
-    shares, busy = figure.subplots(1, 2)
+    figure, (shares, busy) = _two_panels(title, family, width_ratios=[1, 1])
     names = [texts.emotion(emotion) for emotion in EMOTIONS]
     windows = (
         (-0.2, previous, texts("chart.previous_window"), _PREVIOUS_ALPHA),

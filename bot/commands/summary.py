@@ -1,16 +1,16 @@
 """/summary and its settings: a group's mood now, on a schedule, in its time zone, with an
 alert level. Only the group's admins may use them."""
 
-from dataclasses import replace
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.context import BotContext
 from bot.digest import build_digest
 from bot.events import Command
+from bot.recording import chat_ref
 from bot.replies import Reply
 from bot.schedule import parse_schedule
 from bot.texts import Texts
-from storage import ChatRef, ChatSettings, ScheduledChat
+from storage import ChatSettings, ScheduledChat
 
 WINDOWS = {"1d": 1, "7d": 7, "30d": 30}
 
@@ -32,7 +32,7 @@ async def summary_schedule(ctx: BotContext, command: Command, texts: Texts) -> R
     schedule = parse_schedule(words)
     if words != ("off",) and schedule is None:
         return Reply(texts("schedule.usage"))
-    settings = await _save(ctx, command, summary_cron=schedule.cron if schedule else None)
+    settings = await _save(ctx, command, texts, summary_cron=schedule.cron if schedule else None)
     if schedule is None:
         return Reply(texts("schedule.off"))
     return Reply(texts("schedule.set", schedule=schedule.describe(), timezone=settings.timezone))
@@ -46,7 +46,7 @@ async def summary_tz(ctx: BotContext, command: Command, texts: Texts) -> Reply:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         return Reply(texts("timezone.usage"))
-    await _save(ctx, command, timezone=name)
+    await _save(ctx, command, texts, timezone=name)
     return Reply(texts("timezone.set", timezone=name))
 
 
@@ -55,12 +55,12 @@ async def summary_alert(ctx: BotContext, command: Command, texts: Texts) -> Repl
         return refusal
     word = command.args[0].lower() if len(command.args) == 1 else ""
     if word == "off":
-        await _save(ctx, command, negative_alert_share=None)
+        await _save(ctx, command, texts, negative_alert_share=None)
         return Reply(texts("alert.off"))
     share = _percent(word)
     if share is None:
         return Reply(texts("alert.usage"))
-    await _save(ctx, command, negative_alert_share=share)
+    await _save(ctx, command, texts, negative_alert_share=share)
     return Reply(texts("alert.set", threshold=f"{share:.0%}"))
 
 
@@ -72,14 +72,11 @@ def _refusal(command: Command, texts: Texts) -> Reply | None:
     return None
 
 
-async def _save(ctx: BotContext, command: Command, **changes: object) -> ChatSettings:
-    """Change some of the chat's settings (keeping its language current) and reschedule."""
-    chat = command.chat
-    settings = await ctx.store.chat_settings(chat.platform, chat.chat_id)
-    settings = replace(settings, language=command.sender.language, **changes)
-    ref = ChatRef(chat.platform, chat.chat_id, chat.kind, chat.title)
-    await ctx.store.set_chat_settings(ref, settings)
-    ctx.digests.schedule(ScheduledChat(ref, settings))
+async def _save(ctx: BotContext, command: Command, texts: Texts, **changes: object) -> ChatSettings:
+    """Change some of the chat's settings and reschedule; digests speak the language of the
+    admin who changed them last."""
+    settings = await ctx.change_chat_settings(command.chat, language=texts.language, **changes)
+    ctx.digests.schedule(ScheduledChat(chat_ref(command.chat), settings))
     return settings
 
 
