@@ -32,9 +32,10 @@ def build_adapters(settings: Settings, environ: Mapping[str, str], console: bool
     """Telegram when its token is set; the console chat when asked or when nothing else is."""
     adapters: list[Adapter] = []
     if token := environ.get(TELEGRAM_TOKEN):
-        from adapters.telegram import TelegramAdapter
+        from adapters.telegram import WEBHOOK_SECRET, TelegramAdapter
 
-        adapters.append(TelegramAdapter(token, settings.telegram))
+        secret = environ.get(WEBHOOK_SECRET)
+        adapters.append(TelegramAdapter(token, settings.telegram, webhook_secret=secret))
     if console or not adapters:
         from adapters.console import ConsoleAdapter, stdin_lines
 

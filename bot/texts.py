@@ -110,6 +110,12 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
         "groups_only": "That only makes sense in a group.",
         "operators_only": "That command is for the bot's operators.",
         "unknown_command": "I don't know that command. /help lists what I can do.",
+        "menu.help": "What I can do",
+        "menu.history": "Your moods over a period",
+        "menu.forget": "Delete everything I know about you",
+        "menu.privacy": "What I keep and why",
+        "menu.lang": "Answer in Korean or English",
+        "menu.auto": "Read every photo in a group (admins)",
         "stats": (
             "Engine: {requests} photos answered, {queue_depth} in progress, "
             "latency p50 {p50_ms} ms / p99 {p99_ms} ms, mean batch {mean_batch:.1f} faces, "
@@ -186,6 +192,12 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
         "groups_only": "그룹에서만 쓸 수 있는 명령이에요.",
         "operators_only": "봇 운영자만 쓸 수 있는 명령이에요.",
         "unknown_command": "모르는 명령이에요. /help 에서 할 수 있는 일을 볼 수 있어요.",
+        "menu.help": "할 수 있는 일",
+        "menu.history": "기간별 기분 기록",
+        "menu.forget": "내 기록 모두 삭제",
+        "menu.privacy": "무엇을 왜 저장하는지",
+        "menu.lang": "한국어 또는 영어로 답하기",
+        "menu.auto": "그룹의 모든 사진 읽기 (관리자)",
         "stats": (
             "엔진: 사진 {requests}장 답변, {queue_depth}장 처리 중, 지연 p50 {p50_ms}ms / p99 "
             "{p99_ms}ms, 평균 배치 {mean_batch:.1f}개, 오류: {errors}. 모델: {model_version}."
