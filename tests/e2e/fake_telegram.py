@@ -107,6 +107,7 @@ class FakeTelegram:
         self.pushed_at: dict[int, float] = {}  # message_id of a pushed message -> perf_counter
         self.webhook: dict[str, Any] | None = None
         self._updates: list[dict[str, Any]] = []
+        self._offset = 0
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
         self._file_ids = itertools.count(1)
@@ -250,9 +251,7 @@ class FakeTelegram:
 
     def confirmed(self, update_id: int) -> bool:
         """The bot asked for updates after `update_id`: it has taken that one."""
-        return any(
-            int(call.params.get("offset", 0)) > update_id for call in self.calls_of("getUpdates")
-        )
+        return self._offset > update_id
 
     # --- the Bot API ----------------------------------------------------------------------
 
@@ -298,6 +297,8 @@ class FakeTelegram:
         limit = int(call.params.get("limit", 100))
         # Telegram forgets updates below the offset: that is how the bot confirms them.
         self._updates = [update for update in self._updates if update["update_id"] >= offset]
+        self._offset = max(self._offset, offset)
+        self._notify()  # a long poll is recorded only when it ends
         if not self._updates and timeout > 0 and not self._closing:
             arrived = self._arrived
             with contextlib.suppress(TimeoutError):
