@@ -10,6 +10,7 @@ from telegram import BotCommand
 from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Updater
 
+from adapters.telegram._aiohttp_request import AiohttpRequest
 from adapters.telegram._events import PLATFORM
 from adapters.telegram._handlers import ALLOWED_UPDATES, Handlers
 from bot.commands import menu
@@ -79,6 +80,8 @@ class TelegramAdapter:
             .token(self._token)
             .base_url(settings.api_url)
             .base_file_url(settings.file_url)
+            .request(AiohttpRequest(settings.concurrent_updates * 2))
+            .get_updates_request(AiohttpRequest(1))
             .rate_limiter(limiter)
             .concurrent_updates(settings.concurrent_updates)
             .build()

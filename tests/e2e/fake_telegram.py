@@ -112,6 +112,8 @@ class FakeTelegram:
         self._message_ids = itertools.count(1000)
         self._file_ids = itertools.count(1)
         self._files: dict[str, _File] = {}
+        self._paths: dict[str, str] = {}  # file_path -> file_id
+        self._answers: dict[int, asyncio.Future[Sent]] = {}
         self._chats: dict[int, dict[str, Any]] = {}
         self._statuses: dict[tuple[int, int], str] = {}
         self._failures: dict[str, list[int]] = {}
@@ -223,6 +225,7 @@ class FakeTelegram:
         number = next(self._file_ids)
         file_id = f"file-{number}"
         self._files[file_id] = _File(data, f"{folder}/file_{number}.jpg", len(data))
+        self._paths[self._files[file_id].path] = file_id
         return {"file_id": file_id, "file_unique_id": f"unique-{number}"}
 
     # --- how the fake behaves -------------------------------------------------------------
@@ -242,6 +245,11 @@ class FakeTelegram:
         async with asyncio.timeout(timeout):
             while not condition():
                 await self._changed.wait()
+
+    async def answer_to(self, message_id: int) -> Sent:
+        """The bot's first message quoting `message_id` (without rescanning every message sent,
+        so that hundreds of waiters stay cheap)."""
+        return await self._answer_future(message_id)
 
     def calls_of(self, method: str) -> list[Call]:
         return [call for call in self.calls if call.method == method.lower()]
@@ -322,13 +330,12 @@ class FakeTelegram:
     async def _download(self, request: web.Request) -> web.StreamResponse:
         if request.match_info["token"] != self.token:
             return _error(401, "Unauthorized")
-        path = request.match_info["path"]
-        for file_id, file in self._files.items():
-            if file.path == path:
-                self.downloads.append(file_id)
-                self._notify()
-                return web.Response(body=file.data)
-        return _error(404, "Not Found")
+        file_id = self._paths.get(request.match_info["path"])
+        if file_id is None:
+            return _error(404, "Not Found")
+        self.downloads.append(file_id)
+        self._notify()
+        return web.Response(body=self._files[file_id].data)
 
     async def _sendmessage(self, call: Call) -> Any:
         return self._sent(call, {"text": call.params["text"]})
@@ -392,20 +399,26 @@ class FakeTelegram:
         if markup:
             message["reply_markup"] = markup
         quoted = call.params.get("reply_parameters")
-        self.sent.append(
-            Sent(
-                method=call.method,
-                chat_id=chat_id,
-                message_id=message["message_id"],
-                text=content.get("text", content.get("caption", "")),
-                reply_to=int(quoted["message_id"]) if quoted else None,
-                buttons=tuple(_buttons(markup)),
-                photo=call.files.get("photo"),
-                at=call.at,
-                message=message,
-            )
+        sent = Sent(
+            method=call.method,
+            chat_id=chat_id,
+            message_id=message["message_id"],
+            text=content.get("text", content.get("caption", "")),
+            reply_to=int(quoted["message_id"]) if quoted else None,
+            buttons=tuple(_buttons(markup)),
+            photo=call.files.get("photo"),
+            at=call.at,
+            message=message,
         )
+        self.sent.append(sent)
+        if sent.reply_to is not None and not self._answer_future(sent.reply_to).done():
+            self._answer_future(sent.reply_to).set_result(sent)
         return message
+
+    def _answer_future(self, message_id: int) -> "asyncio.Future[Sent]":
+        if message_id not in self._answers:
+            self._answers[message_id] = asyncio.get_running_loop().create_future()
+        return self._answers[message_id]
 
     def _record(self, call: Call) -> None:
         self.calls.append(call)
