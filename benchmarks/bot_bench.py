@@ -3,43 +3,46 @@
     .venv/bin/python -m benchmarks.bot_bench
     .venv/bin/python -m benchmarks.bot_bench --engines aligned --senders 1 50 200
 
+`ferbot run` itself, in its own process as in production (engine, SQLite store, bot core,
+TelegramAdapter), serves the fake Bot API of the end-to-end tests, which runs in this process
+on 127.0.0.1 and keeps the clock. N people each send photos one after another (the next when
+the last is answered). Latency is from the fake queueing the update to the fake receiving the
+answer; engine time is what the store recorded for that photo (`latency_ms`, queueing in the
+engine included); overhead is the difference: long polling, getFile, the download, the chat
+action, waiting for one of the `concurrent_updates` handler slots, the bot core, the store,
+rendering and sendMessage. Prints one markdown table.
+
 Engines: `aligned` is the bundled expression net reading the whole photo as one face (a few
 ms a photo, so the bot's own cost shows); `bundled` is the default engine (SSD faces, then the
 expression net); `tiny` the tiny random fusion models (BLIP-2 captions, slow on a CPU).
-
-The whole bot as `ferbot run` builds it (engine, SQLite store, bot core, TelegramAdapter on
-python-telegram-bot) serves the fake Bot API of the end-to-end tests over HTTP on 127.0.0.1.
-N people each send photos one after another (the next when the last is answered). Latency is
-from the fake queueing the update to the fake receiving the answer; engine time is what the
-store recorded for that photo (`latency_ms`: queueing in the engine included); overhead is
-the difference: long polling, getFile, the download, the chat action, the bot core, the
-store, rendering and sendMessage. Prints one markdown table.
 """
 
 import argparse
 import asyncio
+import os
+import signal
 import sqlite3
+import subprocess
+import sys
 import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from adapters.telegram import TelegramAdapter
-from bot.app import build_bot
-from bot.settings import BotSettings, Settings, TelegramSettings, load_settings
-from fer_engine import Engine
-from fer_engine.loading import load_pipeline
-from fer_engine.pipeline import Pipeline
+from bot.texts import LANGUAGES
 from fer_engine.random_models import save_tiny_models
-from fer_engine.settings import EngineSettings, FaceSettings
 from fer_engine.stats import percentile
-from storage import StorageSettings, Store
 from tests.e2e.fake_telegram import FakeTelegram, Person
 
+FERBOT = Path(sys.executable).parent / "ferbot"
 FACE_PHOTO = Path(__file__).parents[1] / "tests" / "data" / "face.jpg"
+_START_S = 300.0  # loading the models on a busy machine
 # Telegram's 30 messages/s would be the whole story at 50 senders; this measures the bot.
-_MESSAGES_PER_S = 10_000.0
-_UNLIMITED_PHOTOS = 1_000_000
+_BOT_ENVIRONMENT = {
+    "FERBOT_TELEGRAM__MESSAGES_PER_S": "10000",
+    "FERBOT_BOT__PHOTOS_PER_WINDOW": "1000000",
+    "FERBOT_ENGINE__DEVICE": "cpu",
+}
 
 
 @dataclass(frozen=True)
@@ -53,34 +56,38 @@ class Row:
     overhead_ms: list[float]
 
 
-def pipeline_for(engine: str, folder: Path) -> Pipeline:
+def engine_environment(engine: str, folder: Path) -> dict[str, str]:
     if engine == "tiny":
-        settings = load_settings(save_tiny_models(folder), environ={}).engine
-    elif engine == "aligned":
-        settings = EngineSettings(faces=FaceSettings(detector="whole_image"))
-    else:
-        settings = EngineSettings()
-    return load_pipeline(settings.model_copy(update={"device": "cpu"}))
+        return {"FERBOT_CONFIG": str(save_tiny_models(folder / "tiny"))}
+    if engine == "aligned":
+        return {"FERBOT_ENGINE__FACES__DETECTOR": "whole_image"}
+    return {}
 
 
 async def measure(
-    engine_name: str, pipeline: Pipeline, senders: int, per_sender: int, folder: Path
+    engine: str, environment: dict[str, str], senders: int, per_sender: int, folder: Path
 ) -> Row:
-    """One fresh bot and store; a warm-up photo per sender first, then the measured ones."""
-    database = folder / f"bench-{engine_name}-{senders}.db"
-    settings = Settings(
-        storage=StorageSettings(url=f"sqlite+aiosqlite:///{database}"),
-        bot=BotSettings(photos_per_window=_UNLIMITED_PHOTOS),
-    )
+    """A fresh `ferbot run` and store; a warm-up photo per sender first, then the measured."""
+    database = folder / f"bench-{engine}-{senders}.db"
     photo = FACE_PHOTO.read_bytes()
-    async with FakeTelegram() as fake, Engine(pipeline, pipeline.settings.serving) as engine:
-        telegram = TelegramSettings(
-            api_url=fake.api_url, file_url=fake.file_url, messages_per_s=_MESSAGES_PER_S
+    async with FakeTelegram() as fake:
+        bot = await asyncio.create_subprocess_exec(
+            FERBOT,
+            "run",
+            stdin=subprocess.DEVNULL,
+            env=os.environ
+            | _BOT_ENVIRONMENT
+            | environment
+            | {
+                "TELEGRAM_TOKEN": fake.token,
+                "FERBOT_TELEGRAM__API_URL": fake.api_url,
+                "FERBOT_TELEGRAM__FILE_URL": fake.file_url,
+                "FERBOT_STORAGE__URL": f"sqlite+aiosqlite:///{database}",
+            },
         )
-        async with await Store.open(settings.storage) as store:
-            adapter = TelegramAdapter(fake.token, telegram)
-            task = asyncio.create_task(adapter.run(build_bot(engine, store, settings)))
-            await adapter.ready.wait()
+        try:
+            menus_set = len(LANGUAGES)  # the last thing the adapter does before serving
+            await fake.wait_for(lambda: len(fake.calls_of("setMyCommands")) == menus_set, _START_S)
             people = [Person(10_000 + number, f"Sender {number}") for number in range(senders)]
 
             async def send(person: Person) -> int:
@@ -90,16 +97,16 @@ async def measure(
                 await fake.answer_to(message_id)
                 return message_id
 
-            await asyncio.gather(*(send(person) for person in people))  # warm-up
-            started = time.perf_counter()
-
             async def keep_sending(person: Person) -> list[int]:
                 return [await send(person) for _ in range(per_sender)]
 
+            await asyncio.gather(*map(send, people))  # warm-up
+            started = time.perf_counter()
             measured = [m for ms in await asyncio.gather(*map(keep_sending, people)) for m in ms]
             elapsed = time.perf_counter() - started
-            task.cancel()
-            await asyncio.gather(task, return_exceptions=True)
+        finally:
+            bot.send_signal(signal.SIGINT)  # as Ctrl-C: finish what is in flight, then exit
+            await bot.wait()
     answered = {sent.reply_to: sent.at for sent in fake.sent}
     with sqlite3.connect(database) as connection:
         engine_ms = dict(
@@ -108,9 +115,7 @@ async def measure(
     total = [1000 * (answered[m] - fake.pushed_at[m]) for m in measured]
     in_engine = [engine_ms[str(m)] for m in measured]
     overhead = [t - e for t, e in zip(total, in_engine, strict=True)]
-    return Row(
-        engine_name, senders, len(measured), len(measured) / elapsed, total, in_engine, overhead
-    )
+    return Row(engine, senders, len(measured), len(measured) / elapsed, total, in_engine, overhead)
 
 
 def table(rows: list[Row]) -> str:
@@ -143,10 +148,10 @@ async def main() -> None:
         folder = Path(scratch)
         rows = []
         for name in args.engines:
-            pipeline = await asyncio.to_thread(pipeline_for, name, folder)
+            environment = engine_environment(name, folder)
             for senders in args.senders:
                 per_sender = min(args.max_per_sender, max(1, -(-args.min_photos // senders)))
-                rows.append(await measure(name, pipeline, senders, per_sender, folder))
+                rows.append(await measure(name, environment, senders, per_sender, folder))
     print(table(rows))
 
 

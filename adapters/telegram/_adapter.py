@@ -22,12 +22,8 @@ log = logging.getLogger(__name__)
 WEBHOOK_SECRET = "TELEGRAM_WEBHOOK_SECRET"
 # What Telegram accepts as a webhook's secret token.
 _SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
-# Loggers that write the token (in request URLs, or "Set Bot API URL" at DEBUG) below WARNING.
-_TOKEN_BEARING_LOGGERS = {
-    "httpx": logging.WARNING,
-    "httpcore": logging.WARNING,
-    "telegram": logging.INFO,
-}
+# PTB logs "Set Bot API URL: .../bot<token>" at DEBUG; its INFO lines hold no token.
+_TOKEN_BEARING_LOGGER = "telegram"
 
 
 class TelegramAdapter:
@@ -44,8 +40,7 @@ class TelegramAdapter:
         self._settings = settings
         self._webhook_secret = webhook_secret
         self.ready = asyncio.Event()  # set while updates are being received
-        for name, level in _TOKEN_BEARING_LOGGERS.items():
-            logging.getLogger(name).setLevel(level)
+        logging.getLogger(_TOKEN_BEARING_LOGGER).setLevel(logging.INFO)
 
     async def run(self, bot: Bot) -> None:
         """Receive and answer updates until cancelled; then stop receiving, let the answers
