@@ -60,10 +60,14 @@ async def run(settings: Settings, console: bool = False) -> None:
             tasks = [
                 asyncio.create_task(adapter.run(bot), name=adapter.name) for adapter in adapters
             ]
-            done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
-            for task in pending:
-                task.cancel()
-            await asyncio.gather(*pending, return_exceptions=True)
+            try:
+                done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                # One adapter stopped, or we were cancelled (Ctrl-C): stop the others here and
+                # let them finish their answers, before asyncio cancels every task at once.
+                for task in tasks:
+                    task.cancel()
+                await asyncio.gather(*tasks, return_exceptions=True)
             for task in done:
                 task.result()
     finally:

@@ -40,7 +40,8 @@ class TelegramAdapter:
         self._settings = settings
         self._webhook_secret = webhook_secret
         self.ready = asyncio.Event()  # set while updates are being received
-        logging.getLogger(_TOKEN_BEARING_LOGGER).setLevel(logging.INFO)
+        quieted = logging.getLogger(_TOKEN_BEARING_LOGGER)
+        quieted.setLevel(max(logging.INFO, quieted.getEffectiveLevel()))
 
     async def run(self, bot: Bot) -> None:
         """Receive and answer updates until cancelled; then stop receiving, let the answers

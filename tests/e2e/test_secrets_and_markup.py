@@ -36,6 +36,7 @@ async def test_the_token_never_appears_in_the_logs_even_at_debug(
     fake: FakeTelegram, bundled_pipeline: Pipeline, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.DEBUG, logger="telegram")  # asked for, even: the adapter says no
     fake.fail_next("sendMessage", times=1, retry_after=1)
     async with running_bot(fake, bundled_pipeline, tmp_path) as telegram:
         await telegram.push_and_wait(fake.photo_update(ALICE, FACE_JPEG.read_bytes()))
