@@ -38,9 +38,10 @@ def build_adapters(settings: Settings, environ: Mapping[str, str], console: bool
     """Telegram when its token is set; the console chat when asked or when nothing else is."""
     adapters: list[Adapter] = []
     if token := environ.get(TELEGRAM_TOKEN):
-        from adapters.telegram import TelegramAdapter
+        from adapters.telegram import WEBHOOK_SECRET, TelegramAdapter
 
-        adapters.append(TelegramAdapter(token, settings.telegram))
+        secret = environ.get(WEBHOOK_SECRET)
+        adapters.append(TelegramAdapter(token, settings.telegram, webhook_secret=secret))
     if console or not adapters:
         from adapters.console import ConsoleAdapter, stdin_lines
 
@@ -71,12 +72,14 @@ async def run(settings: Settings, console: bool = False) -> None:
             ]
             await bot.context.digests.start()
             try:
-                done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+                done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
             finally:
                 bot.context.digests.shutdown()
-            for task in pending:
-                task.cancel()
-            await asyncio.gather(*pending, return_exceptions=True)
+                # One adapter stopped, or we were cancelled (Ctrl-C): stop the others here and
+                # let them finish their answers, before asyncio cancels every task at once.
+                for task in tasks:
+                    task.cancel()
+                await asyncio.gather(*tasks, return_exceptions=True)
             for task in done:
                 task.result()
     finally:

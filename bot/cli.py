@@ -116,6 +116,8 @@ def run(ctx: click.Context, console: bool) -> None:
     settings = _settings(ctx)
     try:
         asyncio.run(run_bot(settings, console))
+    except SettingsError as exc:
+        raise click.ClickException(str(exc)) from exc
     except EngineError as exc:
         click.echo(f"ferbot: {exc}", err=True)
         sys.exit(2)

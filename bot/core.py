@@ -30,6 +30,16 @@ class Bot:
             )
             return Reply(await self._apology(event))
 
+    async def will_answer(self, photo: Photo) -> bool:
+        """Whether `handle(photo)` would answer, judged without reading `photo.data`: adapters
+        ask first so that group photos not meant for the bot are never downloaded and nobody
+        sees the bot "typing" about them."""
+        try:
+            return await should_answer(self.context, photo)
+        except Exception:
+            log.exception("deciding whether to answer a photo in %s failed", photo.chat.platform)
+            return False
+
     async def _dispatch(self, event: Event) -> Reply | None:
         texts = await self.context.texts_for(event.sender)
         if isinstance(event, Photo):

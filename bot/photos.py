@@ -61,14 +61,7 @@ def _face_reply(ctx: BotContext, person: str, analysis: Analysis, texts: Texts) 
     )
     count = len(lines)
     header = texts("face_found") if count == 1 else texts("faces_found", count=count)
-    body = [header, *(_plain(line) for line in lines)]
+    body = [header, *(line.plain() for line in lines)]
     if analysis.faces_found > count:
         body.append(texts("more_faces", shown=count, found=analysis.faces_found))
     return Reply("\n".join(body), faces=lines)
-
-
-def _plain(line: FaceLine) -> str:
-    text = f"{line.number}. {line.emoji} {line.emotion} ({line.confidence:.0%})"
-    if line.caption:
-        text += f"\n   “{line.caption}”"
-    return f"{text}\n   {line.comment}"

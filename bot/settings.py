@@ -48,6 +48,10 @@ class TelegramSettings(_Section):
     file_url: str = "https://api.telegram.org/file/bot"
     max_download_mb: int = Field(20, ge=1)  # Telegram's own limit for bots
     concurrent_updates: int = Field(64, ge=1)
+    # Telegram's limit for a bot's messages across all chats; raise it only for a local Bot
+    # API server or a test fake.
+    messages_per_s: float = Field(30.0, gt=0)
+    retries_after_flood: int = Field(5, ge=0)  # a 429 is waited out and retried this often
 
 
 class Settings(_Section):

@@ -149,6 +149,14 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
         "chart.hours": "Photos per hour of day",
         "chart.this_window": "this period",
         "chart.previous_window": "previous period",
+        "menu.help": "What I can do",
+        "menu.history": "Your moods over a period",
+        "menu.forget": "Delete everything I know about you",
+        "menu.privacy": "What I keep and why",
+        "menu.lang": "Answer in Korean or English",
+        "menu.auto": "Read every photo in a group (admins)",
+        "menu.optout": "Never be named in group digests",
+        "menu.summary": "The group's mood now (admins)",
         "stats": (
             "Engine: {requests} photos answered, {queue_depth} in progress, "
             "latency p50 {p50_ms} ms / p99 {p99_ms} ms, mean batch {mean_batch:.1f} faces, "
@@ -266,6 +274,14 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
         "chart.hours": "시간대별 사진",
         "chart.this_window": "이번 기간",
         "chart.previous_window": "지난 기간",
+        "menu.help": "할 수 있는 일",
+        "menu.history": "기간별 기분 기록",
+        "menu.forget": "내 기록 모두 삭제",
+        "menu.privacy": "무엇을 왜 저장하는지",
+        "menu.lang": "한국어 또는 영어로 답하기",
+        "menu.auto": "그룹의 모든 사진 읽기 (관리자)",
+        "menu.optout": "그룹 요약에 내 이름 빼기",
+        "menu.summary": "지금 그룹 분위기 (관리자)",
         "stats": (
             "엔진: 사진 {requests}장 답변, {queue_depth}장 처리 중, 지연 p50 {p50_ms}ms / p99 "
             "{p99_ms}ms, 평균 배치 {mean_batch:.1f}개, 오류: {errors}. 모델: {model_version}."

@@ -28,3 +28,8 @@ COMMANDS: dict[str, Handler] = {
 
 # What platforms show in their command menus, in the order shown.
 MENU = ("help", "history", "forget", "privacy", "lang", "optout", "summary", "auto")
+
+
+def menu(texts: Texts) -> tuple[tuple[str, str], ...]:
+    """The command menu as (name, one-line description) in the language of `texts`."""
+    return tuple((name, texts(f"menu.{name}")) for name in MENU)
