@@ -4,7 +4,16 @@ import logging
 
 from bot.commands import COMMANDS, forget
 from bot.context import BotContext
-from bot.events import ButtonPress, Command, Event, OversizedFile, Photo
+from bot.events import (
+    ButtonPress,
+    Command,
+    Conversation,
+    Event,
+    NotAPicture,
+    OversizedFile,
+    Photo,
+    Sender,
+)
 from bot.photos import answer_photo, should_answer
 from bot.replies import Reply
 from bot.texts import DEFAULT_LANGUAGE, Texts
@@ -28,12 +37,30 @@ class Bot:
             log.exception(
                 "handling a %s from %s failed", type(event).__name__, event.sender.platform
             )
-            return Reply(await self._apology(event))
+            return await self.apology(event.sender)
+
+    async def answers_photos(self, chat: Conversation, addressed: bool) -> bool:
+        """Whether a photo sent here would be answered, asked before downloading it: in a
+        group with auto-analysis off, photos not addressed to the bot are never fetched.
+        False when that cannot be told (the store is down): silence, not an apology to all."""
+        try:
+            return await should_answer(self.context, chat, addressed)
+        except Exception:
+            log.exception("reading the settings of %s chat %s failed", chat.platform, chat.chat_id)
+            return False
+
+    async def apology(self, sender: Sender) -> Reply:
+        """The generic "something went wrong on my side", in the sender's language, for
+        failures an adapter meets outside `handle` (a download that broke off)."""
+        try:
+            return Reply((await self.context.texts_for(sender))("sorry"))
+        except Exception:  # the store itself may be what failed
+            return Reply(Texts(DEFAULT_LANGUAGE)("sorry"))
 
     async def _dispatch(self, event: Event) -> Reply | None:
         texts = await self.context.texts_for(event.sender)
         if isinstance(event, Photo):
-            if not await should_answer(self.context, event):
+            if not await should_answer(self.context, event.chat, event.addressed):
                 return None
             return await answer_photo(self.context, event, texts)
         if isinstance(event, Command):
@@ -45,10 +72,6 @@ class Bot:
             return await forget.confirmed(self.context, event, texts)
         if isinstance(event, OversizedFile):
             return Reply(texts("too_large_to_download", limit_mb=event.limit_mb))
+        if isinstance(event, NotAPicture):
+            return Reply(texts("bad_image.wrong_format"))
         return None
-
-    async def _apology(self, event: Event) -> str:
-        try:
-            return (await self.context.texts_for(event.sender))("sorry")
-        except Exception:  # the store itself may be what failed
-            return Texts(DEFAULT_LANGUAGE)("sorry")

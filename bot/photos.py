@@ -5,7 +5,7 @@ import math
 import time
 
 from bot.context import BotContext
-from bot.events import Photo
+from bot.events import Conversation, Photo
 from bot.recording import analysis_record
 from bot.replies import FaceLine, Reply
 from bot.texts import EMOJI, Texts
@@ -14,11 +14,11 @@ from fer_engine import Analysis, BadImage, EngineBusy, EngineClosed, EngineTimeo
 log = logging.getLogger(__name__)
 
 
-async def should_answer(ctx: BotContext, photo: Photo) -> bool:
+async def should_answer(ctx: BotContext, chat: Conversation, addressed: bool) -> bool:
     """Private photos always; in groups, photos addressed to the bot or all when auto is on."""
-    if photo.chat.kind == "private" or photo.addressed:
+    if chat.kind == "private" or addressed:
         return True
-    settings = await ctx.store.chat_settings(photo.chat.platform, photo.chat.chat_id)
+    settings = await ctx.store.chat_settings(chat.platform, chat.chat_id)
     return settings.auto_analysis
 
 
@@ -61,14 +61,7 @@ def _face_reply(ctx: BotContext, person: str, analysis: Analysis, texts: Texts) 
     )
     count = len(lines)
     header = texts("face_found") if count == 1 else texts("faces_found", count=count)
-    body = [header, *(_plain(line) for line in lines)]
+    body = [header, *(line.plain() for line in lines)]
     if analysis.faces_found > count:
         body.append(texts("more_faces", shown=count, found=analysis.faces_found))
     return Reply("\n".join(body), faces=lines)
-
-
-def _plain(line: FaceLine) -> str:
-    text = f"{line.number}. {line.emoji} {line.emotion} ({line.confidence:.0%})"
-    if line.caption:
-        text += f"\n   “{line.caption}”"
-    return f"{text}\n   {line.comment}"

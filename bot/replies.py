@@ -22,6 +22,13 @@ class FaceLine:
     caption: str | None
     comment: str
 
+    def plain(self) -> str:
+        """The face as lines of plain text, the way `Reply.text` tells it."""
+        text = f"{self.number}. {self.emoji} {self.emotion} ({self.confidence:.0%})"
+        if self.caption:
+            text += f"\n   “{self.caption}”"
+        return f"{text}\n   {self.comment}"
+
 
 @dataclass(frozen=True)
 class Reply:

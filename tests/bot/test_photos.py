@@ -3,7 +3,7 @@ import re
 import sqlite3
 from pathlib import Path
 
-from bot.events import OversizedFile
+from bot.events import NotAPicture, OversizedFile
 from bot.replies import Reply
 from fer_engine.pipeline import Pipeline
 from tests.bot.conftest import ALICE, ALICE_CHAT, GROUP, MINJI, harness_for, settings
@@ -99,3 +99,24 @@ async def test_a_failure_inside_becomes_an_apology_not_a_traceback(harness, tmp_
 async def test_a_file_too_large_to_download_gets_the_limit_in_the_reply(harness) -> None:
     reply = await harness.bot.handle(OversizedFile(ALICE, ALICE_CHAT, limit_mb=20))
     assert reply == Reply("This file is larger than 20 MB; please send a smaller one.")
+
+
+async def test_a_file_that_is_no_picture_gets_the_formats_the_bot_reads(harness) -> None:
+    reply = await harness.bot.handle(NotAPicture(MINJI, ALICE_CHAT))
+    assert reply == Reply("JPEG, PNG, WebP, BMP, GIF 사진을 읽을 수 있어요.")
+
+
+async def test_before_downloading_adapters_learn_which_group_photos_are_answered(harness) -> None:
+    assert await harness.bot.answers_photos(ALICE_CHAT, addressed=False)
+    assert await harness.bot.answers_photos(GROUP, addressed=True)
+    assert not await harness.bot.answers_photos(GROUP, addressed=False)
+    await harness.say("/auto on", chat=GROUP, admin=True)
+    assert await harness.bot.answers_photos(GROUP, addressed=False)
+
+
+async def test_an_apology_for_a_failure_outside_the_core_speaks_the_senders_language(
+    harness,
+) -> None:
+    assert await harness.bot.apology(MINJI) == Reply(
+        "죄송해요, 제 쪽에 문제가 생겼어요. 잠시 후 다시 시도해 주세요."
+    )
