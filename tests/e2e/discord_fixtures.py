@@ -1,0 +1,146 @@
+"""The Discord adapter running for real: discord.py against the fake Discord, the bot core
+on the bundled engine, and a SQLite store in the test's folder."""
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pytest
+
+from adapters.discord_adapter import DiscordAdapter
+from bot.settings import DiscordSettings
+from fer_engine.pipeline import Pipeline
+from tests.bot.conftest import Harness, harness_for, settings
+from tests.e2e import fake_discord
+from tests.e2e.fake_discord import FakeDiscord
+
+T = TypeVar("T")
+TOKEN = "MTIz.fake-bot-token.never-to-be-seen"
+ALICE = fake_discord.user("940000000000000001", "Alice")
+MINJI = fake_discord.user("940000000000000002", "민지")
+ALICE_DM = "950000000000000001"
+MINJI_DM = "950000000000000002"
+OPERATOR = f"discord:{ALICE['id']}"
+
+
+@dataclass
+class RunningDiscord:
+    """The adapter's task, the fake it talks to and the core behind it."""
+
+    fake: FakeDiscord
+    core: Harness
+    adapter: asyncio.Task[None]
+
+    async def until(self, found: Callable[[], T]) -> T:
+        """`fake.until`, but an adapter that crashed fails the test at once with its error."""
+        waiting = asyncio.ensure_future(self.fake.until(found))
+        await asyncio.wait({waiting, self.adapter}, return_when=asyncio.FIRST_COMPLETED)
+        if not waiting.done():
+            waiting.cancel()
+            self.adapter.result()
+            raise AssertionError("the Discord adapter stopped on its own")
+        return waiting.result()
+
+    async def send_photo(
+        self,
+        person: dict[str, Any],
+        channel_id: str,
+        *attachments: dict[str, Any],
+        guild: bool = False,
+        mentions: tuple[dict[str, Any], ...] = (),
+    ) -> str:
+        """A MESSAGE_CREATE with `attachments`; returns the message id."""
+        message_id = self.fake.new_id()
+        payload = fake_discord.message(
+            message_id,
+            channel_id,
+            person,
+            attachments=list(attachments),
+            mentions=list(mentions),
+            guild=guild,
+        )
+        await self.fake.dispatch("MESSAGE_CREATE", payload)
+        return message_id
+
+    async def use_command(
+        self,
+        person: dict[str, Any],
+        channel_id: str,
+        name: str,
+        guild: bool = False,
+        permissions: str = "0",
+        locale: str = "en-US",
+        **options: Any,
+    ) -> str:
+        """An INTERACTION_CREATE for /name; an attachment option is an uploaded payload."""
+        interaction_id = self.fake.new_id()
+        data: dict[str, Any] = {"id": self.fake.new_id(), "name": name, "type": 1, "options": []}
+        for option, value in options.items():
+            if isinstance(value, dict):  # an attachment, resolved as Discord does
+                data["options"].append({"name": option, "type": 11, "value": value["id"]})
+                data["resolved"] = {"attachments": {value["id"]: value}}
+            else:
+                data["options"].append({"name": option, "type": 3, "value": value})
+        payload = fake_discord.interaction(
+            interaction_id,
+            person,
+            data,
+            channel_id=channel_id,
+            guild=guild,
+            permissions=permissions,
+            locale=locale,
+        )
+        await self.fake.dispatch("INTERACTION_CREATE", payload)
+        return interaction_id
+
+    async def press(
+        self, person: dict[str, Any], channel_id: str, custom_id: str, on: dict[str, Any]
+    ) -> str:
+        """An INTERACTION_CREATE for pressing the button `custom_id` on the message `on`."""
+        interaction_id = self.fake.new_id()
+        payload = fake_discord.interaction(
+            interaction_id,
+            person,
+            {"custom_id": custom_id, "component_type": 2},
+            kind=3,
+            channel_id=channel_id,
+            message_payload=on,
+        )
+        await self.fake.dispatch("INTERACTION_CREATE", payload)
+        return interaction_id
+
+    async def followups(self, interaction_id: str, count: int = 1) -> list[Any]:
+        """The bodies of the first `count` follow-ups to an interaction."""
+        token = f"interaction-token-{interaction_id}"
+        calls = await self.until(
+            lambda: (
+                (found := self.fake.requests("POST", rf"/webhooks/\d+/{token}"))
+                and len(found) >= count
+                and found
+            )
+        )
+        return [call.body for call in calls[:count]]
+
+
+@pytest.fixture
+async def discord_bot(bundled_pipeline: Pipeline, tmp_path: Path) -> AsyncIterator[RunningDiscord]:
+    async with FakeDiscord() as fake:
+        core_settings = settings(tmp_path, operators=(OPERATOR,))
+        async for core in harness_for(bundled_pipeline, core_settings):
+            discord_settings = DiscordSettings(
+                guild_ids=(int(fake_discord.GUILD_ID),),
+                api_url=fake.api_url,
+                gateway_url=fake.gateway_url,
+            )
+            adapter = DiscordAdapter(TOKEN, discord_settings)
+            running = RunningDiscord(fake, core, asyncio.create_task(adapter.run(core.bot)))
+            await running.until(lambda: fake.ops(2))  # IDENTIFY: commands are synced by then
+            try:
+                yield running
+            finally:
+                running.adapter.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await running.adapter
