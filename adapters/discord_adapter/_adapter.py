@@ -1,5 +1,7 @@
 """The Discord adapter as ferbot runs it: one client on the shared event loop."""
 
+import logging
+
 import discord
 import yarl
 
@@ -7,6 +9,8 @@ from adapters.discord_adapter._client import FerbotClient
 from adapters.discord_adapter._relay import Relay
 from bot.core import Bot
 from bot.settings import DiscordSettings
+
+log = logging.getLogger(__name__)
 
 
 class DiscordAdapter:
@@ -20,10 +24,21 @@ class DiscordAdapter:
 
     async def run(self, bot: Bot) -> None:
         """Connect and serve, reconnecting or resuming whenever the gateway drops, until
-        cancelled; then close the gateway and the HTTP session."""
+        cancelled; then close the gateway and the HTTP session. A refused token or intent
+        ends it with a log line that says what to change."""
         point_at(self._settings)
         async with FerbotClient(Relay(bot, self._settings), self._settings) as client:
-            await client.start(self._token)
+            try:
+                await client.start(self._token)
+            except discord.LoginFailure:
+                log.error("Discord refused the token: set a bot token in $DISCORD_TOKEN")
+                raise
+            except discord.PrivilegedIntentsRequired:
+                log.error(
+                    "Discord refused the Message Content intent: enable it for the bot in "
+                    "the Developer Portal, or set discord.message_content = false"
+                )
+                raise
 
 
 def point_at(settings: DiscordSettings) -> None:

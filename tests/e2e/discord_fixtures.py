@@ -125,22 +125,37 @@ class RunningDiscord:
         return [call.body for call in calls[:count]]
 
 
+def adapter_for(fake: FakeDiscord, token: str = TOKEN, **settings: Any) -> DiscordAdapter:
+    """The production adapter, pointed at the fake and syncing commands to its guild."""
+    guilds = (int(fake_discord.GUILD_ID),)
+    return DiscordAdapter(
+        token,
+        DiscordSettings(
+            guild_ids=guilds, api_url=fake.api_url, gateway_url=fake.gateway_url, **settings
+        ),
+    )
+
+
 @pytest.fixture
-async def discord_bot(bundled_pipeline: Pipeline, tmp_path: Path) -> AsyncIterator[RunningDiscord]:
-    async with FakeDiscord() as fake:
-        core_settings = settings(tmp_path, operators=(OPERATOR,))
-        async for core in harness_for(bundled_pipeline, core_settings):
-            discord_settings = DiscordSettings(
-                guild_ids=(int(fake_discord.GUILD_ID),),
-                api_url=fake.api_url,
-                gateway_url=fake.gateway_url,
-            )
-            adapter = DiscordAdapter(TOKEN, discord_settings)
-            running = RunningDiscord(fake, core, asyncio.create_task(adapter.run(core.bot)))
-            await running.until(lambda: fake.ops(2))  # IDENTIFY: commands are synced by then
-            try:
-                yield running
-            finally:
-                running.adapter.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await running.adapter
+async def fake() -> AsyncIterator[FakeDiscord]:
+    async with FakeDiscord(TOKEN) as running:
+        yield running
+
+
+@pytest.fixture
+async def core(bundled_pipeline: Pipeline, tmp_path: Path) -> AsyncIterator[Harness]:
+    """The bot core on the bundled engine and a SQLite store; ALICE is an operator."""
+    async for harness in harness_for(bundled_pipeline, settings(tmp_path, operators=(OPERATOR,))):
+        yield harness
+
+
+@pytest.fixture
+async def discord_bot(fake: FakeDiscord, core: Harness) -> AsyncIterator[RunningDiscord]:
+    running = RunningDiscord(fake, core, asyncio.create_task(adapter_for(fake).run(core.bot)))
+    await running.until(lambda: fake.ops(2))  # IDENTIFY: commands are synced by then
+    try:
+        yield running
+    finally:
+        running.adapter.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await running.adapter

@@ -14,6 +14,7 @@ import socket
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any, TypeVar
 
 from aiohttp import WSMsgType, web
@@ -34,6 +35,7 @@ GUILD_ID = "910000000000000001"
 CHANNEL_ID = "920000000000000001"
 
 DISCORD_EPOCH_MS = 1420070400000
+MESSAGE_CONTENT = 1 << 15  # the privileged intent's bit
 _JSON = "application/json"  # discord.py compares the header with ==: no charset
 
 
@@ -60,10 +62,17 @@ class _RateLimit:
 
 @dataclass
 class FakeDiscord:
-    """Start with `async with FakeDiscord() as fake`; point the client at `api_url` and
-    `gateway_url`; attachments come from `upload`, events from `dispatch`."""
+    """Start with `async with FakeDiscord(token) as fake`; point the client at `api_url` and
+    `gateway_url`; attachments come from `upload`, events from `dispatch`.
 
+    Like Discord, it refuses another token (401, or close code 4004 on the gateway) and the
+    Message Content intent unless `message_content_allowed` (close code 4014).
+    """
+
+    token: str
+    message_content_allowed: bool = False
     calls: list[Call] = field(default_factory=list)
+    closes: list[int | None] = field(default_factory=list)
     gateway_ops: list[dict[str, Any]] = field(default_factory=list)
     cdn_requests: list[str] = field(default_factory=list)
     _ids: Iterator[int] = field(default_factory=itertools.count)
@@ -185,12 +194,10 @@ class FakeDiscord:
         async with asyncio.timeout(WAIT_LIMIT_S):
             return await awaitable
 
-    async def _record(self, call: Call | None = None, op: dict[str, Any] | None = None) -> None:
+    async def _note(self, change: Callable[[], None]) -> None:
+        """Change the record and wake whoever waits in `until`."""
         async with self._changed:
-            if call is not None:
-                self.calls.append(call)
-            if op is not None:
-                self.gateway_ops.append(op)
+            change()
             self._changed.notify_all()
 
     # The gateway.
@@ -204,17 +211,24 @@ class FakeDiscord:
             if message.type is not WSMsgType.TEXT:
                 continue
             payload = json.loads(message.data)
-            await self._record(op=payload)
+            await self._note(partial(self.gateway_ops.append, payload))
             if payload["op"] == 1:
                 await ws.send_str(json.dumps({"op": 11}))
             elif payload["op"] == 2:
-                await self._identified(ws)
+                await self._identify(ws, payload["d"])
             elif payload["op"] == 6:
                 await self._send_event(ws, "RESUMED", {})
                 self._session_open.set()
+        await self._note(partial(self.closes.append, ws.close_code))
         return ws
 
-    async def _identified(self, ws: web.WebSocketResponse) -> None:
+    async def _identify(self, ws: web.WebSocketResponse, identify: dict[str, Any]) -> None:
+        if identify["token"] != self.token:
+            await ws.close(code=4004, message=b"Authentication failed.")
+            return
+        if identify["intents"] & MESSAGE_CONTENT and not self.message_content_allowed:
+            await ws.close(code=4014, message=b"Disallowed intent(s).")
+            return
         ready = {
             "v": 10,
             "user": BOT,
@@ -245,18 +259,27 @@ class FakeDiscord:
     async def _rest(self, request: web.Request) -> web.Response:
         path = "/" + request.match_info["path"]
         body, files = await _read_body(request)
-        status, answer = self._limited(request.method, path) or self._answer(
-            request.method, path, body
+        status, answer = (
+            self._unauthorized(request, path)
+            or self._limited(request.method, path)
+            or self._answer(request.method, path, body)
         )
         headers = dict(request.headers)
-        await self._record(
-            Call(request.method, path, dict(request.query), body, files, status, headers)
-        )
+        call = Call(request.method, path, dict(request.query), body, files, status, headers)
+        await self._note(partial(self.calls.append, call))
         extra = {"Via": "1.1 google"} if status == 429 else {}
         if answer is None:
             return web.Response(status=status, headers=extra)
         data = json.dumps(answer).encode()
         return web.Response(status=status, body=data, content_type=_JSON, headers=extra)
+
+    def _unauthorized(self, request: web.Request, path: str) -> tuple[int, Any] | None:
+        # Interaction callbacks and follow-ups are authorised by the interaction's token.
+        if path.startswith(("/webhooks/", "/interactions/")):
+            return None
+        if request.headers.get("Authorization") == f"Bot {self.token}":
+            return None
+        return 401, {"message": "401: Unauthorized", "code": 0}
 
     def _limited(self, method: str, path: str) -> tuple[int, Any] | None:
         for limit in self._limits:

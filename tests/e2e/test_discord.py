@@ -1,10 +1,13 @@
 """The Discord adapter end to end: the real discord.py client against a fake Discord on
 127.0.0.1, the real bot core, the bundled engine and a SQLite store."""
 
+import asyncio
 import logging
 
+import discord
 import pytest
 
+from tests.bot.conftest import Harness
 from tests.e2e import fake_discord
 from tests.e2e.discord_fixtures import (
     ALICE,
@@ -13,8 +16,9 @@ from tests.e2e.discord_fixtures import (
     MINJI_DM,
     TOKEN,
     RunningDiscord,
+    adapter_for,
 )
-from tests.e2e.fake_discord import BOT, CHANNEL_ID, GUILD_ID
+from tests.e2e.fake_discord import BOT, CHANNEL_ID, GUILD_ID, MESSAGE_CONTENT, FakeDiscord
 from tests.images import FACE_JPEG, GROUP_JPEG
 
 MANAGE_MESSAGES = str(1 << 13)
@@ -269,3 +273,36 @@ async def test_the_token_never_reaches_the_logs(
     await discord_bot.followups(interaction)
     assert fake.ops(6)[0]["d"]["token"] == TOKEN  # it was used...
     assert caplog.records and TOKEN not in caplog.text  # ...and never logged
+
+
+async def test_the_message_content_intent_is_not_asked_for_by_default(
+    discord_bot: RunningDiscord,
+) -> None:
+    (identify,) = discord_bot.fake.ops(2)
+    assert identify["d"]["intents"] & MESSAGE_CONTENT == 0
+
+
+async def test_a_refused_token_stops_the_adapter_naming_the_variable_not_the_token(
+    fake: FakeDiscord, core: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    with pytest.raises(discord.LoginFailure):
+        await adapter_for(fake, token="not-the-token").run(core.bot)
+    assert "set a bot token in $DISCORD_TOKEN" in caplog.text
+    assert "not-the-token" not in caplog.text
+
+
+async def test_a_refused_message_content_intent_names_the_setting(
+    fake: FakeDiscord, core: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    with pytest.raises(discord.PrivilegedIntentsRequired):
+        await adapter_for(fake, message_content=True).run(core.bot)
+    assert "discord.message_content = false" in caplog.text
+
+
+async def test_cancelling_the_adapter_closes_the_gateway_cleanly(
+    discord_bot: RunningDiscord,
+) -> None:
+    discord_bot.adapter.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await discord_bot.adapter
+    assert discord_bot.fake.closes == [1000]
