@@ -3,7 +3,7 @@
 import discord
 from discord import app_commands
 
-from adapters.discord_adapter._commands import add_commands
+from adapters.discord_adapter._commands import Translations, add_commands
 from adapters.discord_adapter._relay import Relay
 from bot.settings import DiscordSettings
 
@@ -33,6 +33,7 @@ class FerbotClient(discord.Client):
     async def setup_hook(self) -> None:
         """Sync the slash commands before connecting: to the configured guilds, where they
         show at once (and only there), else globally (every guild and DMs)."""
+        await self.tree.set_translator(Translations())
         if not self._guild_ids:
             await self.tree.sync()
         for guild_id in self._guild_ids:

@@ -53,6 +53,19 @@ async def test_slash_commands_are_synced_to_the_configured_guild_at_start_up(
     assert (photo["name"], photo["type"], photo["required"]) == ("photo", 11, True)
 
 
+async def test_slash_commands_are_described_in_korean_to_korean_discord_clients(
+    discord_bot: RunningDiscord,
+) -> None:
+    (sync,) = discord_bot.fake.requests("PUT", rf"/applications/\d+/guilds/{GUILD_ID}/commands")
+    analyze = next(command for command in sync.body if command["name"] == "analyze")
+    assert analyze["description"] == "Read the emotion of every face in a picture"
+    assert analyze["description_localizations"] == {"ko": "사진 속 모든 얼굴의 감정을 읽어요"}
+    for command in sync.body:
+        assert command["description_localizations"]["ko"]
+        for option in command.get("options", []):
+            assert option["description_localizations"]["ko"]
+
+
 async def test_a_dm_photo_is_answered_with_an_embed_and_recorded(
     discord_bot: RunningDiscord,
 ) -> None:
