@@ -1,11 +1,15 @@
 """discord.py's client, wired to ferbot: slash commands, photo messages, button presses."""
 
+import logging
+
 import discord
 from discord import app_commands
 
 from adapters.discord_adapter._commands import Translations, add_commands
 from adapters.discord_adapter._relay import Relay
 from bot.settings import DiscordSettings
+
+log = logging.getLogger(__name__)
 
 
 def intents(settings: DiscordSettings) -> discord.Intents:
@@ -40,6 +44,9 @@ class FerbotClient(discord.Client):
             guild = discord.Object(guild_id)
             self.tree.copy_global_to(guild=guild)
             await self.tree.sync(guild=guild)
+
+    async def on_ready(self) -> None:
+        log.info("discord: connected as %s, in %d guilds", self.user, len(self.guilds))
 
     async def on_message(self, message: discord.Message) -> None:
         if self.user is not None:
