@@ -32,8 +32,8 @@ class Relay:
         self._limit_mb = settings.max_attachment_mb
 
     async def message(self, message: discord.Message, me: discord.abc.User) -> None:
-        """Each attachment of a message answered in turn, in a DM, a channel where the message
-        is for the bot, or one where the core reads every photo (/auto on)."""
+        """Every attachment of a message analysed at once and answered in order: in a DM, in
+        a channel where the message is for the bot, or where the core reads every photo."""
         if message.author.bot or not message.attachments:
             return
         chat = conversation_of(message)

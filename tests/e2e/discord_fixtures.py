@@ -44,6 +44,15 @@ class RunningDiscord:
             raise AssertionError("the Discord adapter stopped on its own")
         return waiting.result()
 
+    async def messages_handled(self) -> None:
+        """Wait until every on_message that discord.py has started is over (it names each
+        handler's task after its event), so that silence can be asserted without guessing."""
+        handlers = {
+            task for task in asyncio.all_tasks() if task.get_name() == "discord.py: on_message"
+        }
+        if handlers:
+            await asyncio.wait(handlers)
+
     async def send_photo(
         self,
         person: dict[str, Any],

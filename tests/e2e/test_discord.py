@@ -96,7 +96,8 @@ async def test_a_channel_photo_not_for_the_bot_is_neither_downloaded_nor_answere
     fake = discord_bot.fake
     await discord_bot.send_photo(ALICE, CHANNEL_ID, fake.upload(FACE_JPEG.read_bytes()), guild=True)
     await discord_bot.send_photo(ALICE, ALICE_DM, fake.upload(FACE_JPEG.read_bytes()))
-    await posted(discord_bot, ALICE_DM)  # events are handled in order: the first is done too
+    await posted(discord_bot, ALICE_DM)  # the client has read the channel's message too
+    await discord_bot.messages_handled()
     assert fake.requests("POST", f"/channels/{CHANNEL_ID}/messages", status=None) == []
     assert len(fake.cdn_requests) == 1
 
