@@ -158,13 +158,34 @@ async def core(bundled_pipeline: Pipeline, tmp_path: Path) -> AsyncIterator[Harn
         yield harness
 
 
+@contextlib.asynccontextmanager
+async def running(
+    fake: FakeDiscord, core: Harness, **settings: Any
+) -> AsyncIterator[RunningDiscord]:
+    """The adapter serving `core` through `fake` until the block ends, then cancelled."""
+    adapter = asyncio.create_task(adapter_for(fake, **settings).run(core.bot))
+    started = RunningDiscord(fake, core, adapter)
+    await started.until(lambda: fake.ops(2))  # IDENTIFY: commands are synced by then
+    try:
+        yield started
+    finally:
+        adapter.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await adapter
+
+
 @pytest.fixture
 async def discord_bot(fake: FakeDiscord, core: Harness) -> AsyncIterator[RunningDiscord]:
-    running = RunningDiscord(fake, core, asyncio.create_task(adapter_for(fake).run(core.bot)))
-    await running.until(lambda: fake.ops(2))  # IDENTIFY: commands are synced by then
-    try:
-        yield running
-    finally:
-        running.adapter.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await running.adapter
+    """The adapter with the default settings: no privileged intent."""
+    async with running(fake, core) as started:
+        yield started
+
+
+@pytest.fixture
+async def discord_bot_reading_content(
+    fake: FakeDiscord, core: Harness
+) -> AsyncIterator[RunningDiscord]:
+    """The adapter with the Message Content intent, which the fake's bot is granted."""
+    fake.message_content_allowed = True
+    async with running(fake, core, message_content=True) as started:
+        yield started

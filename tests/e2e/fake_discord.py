@@ -66,7 +66,9 @@ class FakeDiscord:
     `gateway_url`; attachments come from `upload`, events from `dispatch`.
 
     Like Discord, it refuses another token (401, or close code 4004 on the gateway) and the
-    Message Content intent unless `message_content_allowed` (close code 4014).
+    Message Content intent unless `message_content_allowed` (close code 4014); a client
+    without that intent gets channel messages that do not mention it emptied of their
+    content and attachments.
     """
 
     token: str
@@ -152,8 +154,9 @@ class FakeDiscord:
         """Send a DISPATCH once the client has identified (or resumed) on its socket."""
         await self._wait(self._session_open.wait())
         assert self._socket is not None
-        self._seq += 1
-        await self._socket.send_str(json.dumps({"op": 0, "t": event, "s": self._seq, "d": data}))
+        if event == "MESSAGE_CREATE" and not self._shows_content(data):
+            data = data | {"content": "", "attachments": [], "embeds": [], "components": []}
+        await self._send_event(self._socket, event, data)
 
     async def drop_connection(self) -> None:
         """Close the gateway socket as Discord does when it restarts a node (4000: resumable)."""
@@ -161,6 +164,14 @@ class FakeDiscord:
         assert self._socket is not None
         self._session_open.clear()
         await self._socket.close(code=4000, message=b"unknown error")
+
+    def _shows_content(self, message: dict[str, Any]) -> bool:
+        (identify, *_) = self.ops(2)
+        return (
+            identify["d"]["intents"] & MESSAGE_CONTENT != 0
+            or "guild_id" not in message
+            or any(person["id"] == BOT["id"] for person in message["mentions"])
+        )
 
     # What tests observe.
 

@@ -90,9 +90,10 @@ async def test_a_channel_photo_that_mentions_the_bot_is_answered_in_the_channel(
     assert [field["name"][:2] for field in reply["embeds"][0]["fields"]] == ["1.", "2.", "3."]
 
 
-async def test_a_channel_photo_not_for_the_bot_is_neither_downloaded_nor_answered(
-    discord_bot: RunningDiscord,
+async def test_with_auto_off_a_channel_photo_not_for_the_bot_is_neither_read_nor_answered(
+    discord_bot_reading_content: RunningDiscord,
 ) -> None:
+    discord_bot = discord_bot_reading_content  # it sees every attachment: it must choose
     fake = discord_bot.fake
     await discord_bot.send_photo(ALICE, CHANNEL_ID, fake.upload(FACE_JPEG.read_bytes()), guild=True)
     await discord_bot.send_photo(ALICE, ALICE_DM, fake.upload(FACE_JPEG.read_bytes()))
@@ -102,9 +103,10 @@ async def test_a_channel_photo_not_for_the_bot_is_neither_downloaded_nor_answere
     assert len(fake.cdn_requests) == 1
 
 
-async def test_with_auto_on_a_moderator_makes_the_bot_read_every_channel_photo(
-    discord_bot: RunningDiscord,
+async def test_with_auto_on_and_the_content_intent_every_channel_photo_is_read(
+    discord_bot_reading_content: RunningDiscord,
 ) -> None:
+    discord_bot = discord_bot_reading_content
     interaction = await discord_bot.use_command(
         ALICE, CHANNEL_ID, "auto", guild=True, permissions=MANAGE_MESSAGES, mode="on"
     )
