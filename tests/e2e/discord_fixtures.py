@@ -60,6 +60,7 @@ class RunningDiscord:
         *attachments: dict[str, Any],
         guild: bool = False,
         mentions: tuple[dict[str, Any], ...] = (),
+        replying_to: dict[str, Any] | None = None,
     ) -> str:
         """A MESSAGE_CREATE with `attachments`; returns the message id."""
         message_id = self.fake.new_id()
@@ -70,6 +71,7 @@ class RunningDiscord:
             attachments=list(attachments),
             mentions=list(mentions),
             guild=guild,
+            replying_to=replying_to,
         )
         await self.fake.dispatch("MESSAGE_CREATE", payload)
         return message_id

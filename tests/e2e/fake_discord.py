@@ -454,8 +454,10 @@ def message(
     embeds: list[dict[str, Any]] | None = None,
     components: list[dict[str, Any]] | None = None,
     guild: bool = False,
+    replying_to: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """A message object as MESSAGE_CREATE brings it (with `guild`: in the fake's guild)."""
+    """A message object as MESSAGE_CREATE brings it (with `guild`: in the fake's guild;
+    `replying_to`: a reply to that message, which does not ping its author)."""
     payload = {
         "id": message_id,
         "channel_id": channel_id,
@@ -477,6 +479,9 @@ def message(
     if guild:
         payload["guild_id"] = GUILD_ID
         payload["member"] = {k: v for k, v in member(author).items() if k != "user"}
+    if replying_to is not None:
+        reference = {"message_id": replying_to["id"], "channel_id": channel_id}
+        payload |= {"type": 19, "message_reference": reference, "referenced_message": replying_to}
     return payload
 
 

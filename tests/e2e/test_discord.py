@@ -90,6 +90,18 @@ async def test_a_channel_photo_that_mentions_the_bot_is_answered_in_the_channel(
     assert [field["name"][:2] for field in reply["embeds"][0]["fields"]] == ["1.", "2.", "3."]
 
 
+async def test_a_channel_photo_replying_to_the_bot_is_answered_without_a_mention(
+    discord_bot_reading_content: RunningDiscord,
+) -> None:
+    discord_bot = discord_bot_reading_content
+    fake = discord_bot.fake
+    earlier = fake_discord.message(fake.new_id(), CHANNEL_ID, BOT, content="I found one face:")
+    photo = fake.upload(FACE_JPEG.read_bytes())
+    await discord_bot.send_photo(ALICE, CHANNEL_ID, photo, guild=True, replying_to=earlier)
+    (reply,) = await posted(discord_bot, CHANNEL_ID)
+    assert reply["embeds"][0]["fields"][0]["name"].startswith("1. 😊 happy")
+
+
 async def test_with_auto_off_a_channel_photo_not_for_the_bot_is_neither_read_nor_answered(
     discord_bot_reading_content: RunningDiscord,
 ) -> None:
