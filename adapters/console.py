@@ -4,6 +4,7 @@ import asyncio
 import getpass
 import locale
 import sys
+import tempfile
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -31,9 +32,16 @@ class ConsoleAdapter:
 
     name = PLATFORM
 
-    def __init__(self, lines: AsyncIterator[str], out: TextIO, user: str | None = None) -> None:
+    def __init__(
+        self,
+        lines: AsyncIterator[str],
+        out: TextIO,
+        user: str | None = None,
+        charts: Path | None = None,
+    ) -> None:
         self._lines = lines
         self._out = out
+        self._charts = charts or Path(tempfile.gettempdir()) / "ferbot-charts"
         user = user or getpass.getuser()
         language = (locale.getlocale()[0] or "en").split("_")[0]
         self._sender = Sender(PLATFORM, user, user, language)
@@ -68,8 +76,18 @@ class ConsoleAdapter:
         data = Path(text.strip("'\"")).expanduser().read_bytes()
         return Photo(self._sender, self._chat, uuid.uuid4().hex, data, addressed=True)
 
+    async def send(self, chat_id: str, reply: Reply) -> None:
+        """A digest for the console's one chat is shown like any reply."""
+        self._show(reply)
+
     def _show(self, reply: Reply) -> None:
         self._print(reply.text)
+        if reply.image is not None:
+            # A terminal shows no pictures: the chart goes to a file the person can open.
+            self._charts.mkdir(parents=True, exist_ok=True)
+            path = self._charts / f"chart-{uuid.uuid4().hex[:8]}.png"
+            path.write_bytes(reply.image)
+            self._print(f"(chart: {path})")
         self._buttons = reply.buttons
         for number, button in enumerate(reply.buttons, start=1):
             self._print(f"  [{number}] {button.label}")

@@ -11,7 +11,10 @@ from typing import Protocol
 from bot.comments import CommentPicker
 from bot.context import BotContext
 from bot.core import Bot
+from bot.outbox import Outbox
 from bot.rate_limit import RateLimiter
+from bot.replies import Reply
+from bot.scheduler import DigestScheduler
 from bot.settings import Settings
 from fer_engine import Engine
 from storage import Store
@@ -22,11 +25,14 @@ DISCORD_TOKEN = "DISCORD_TOKEN"
 
 
 class Adapter(Protocol):
-    """A platform edge: turns its updates into events for `bot` until cancelled."""
+    """A platform edge: turns its updates into events for `bot` until cancelled, and sends
+    what the bot says on its own (digests) to one of its chats."""
 
     name: str
 
     async def run(self, bot: Bot) -> None: ...
+
+    async def send(self, chat_id: str, reply: Reply) -> None: ...
 
 
 def build_adapters(settings: Settings, environ: Mapping[str, str], console: bool) -> list[Adapter]:
@@ -48,9 +54,10 @@ def build_adapters(settings: Settings, environ: Mapping[str, str], console: bool
     return adapters
 
 
-def build_bot(engine: Engine, store: Store, settings: Settings) -> Bot:
+def build_bot(engine: Engine, store: Store, settings: Settings, outbox: Outbox) -> Bot:
     limits = RateLimiter(settings.bot.photos_per_window, settings.bot.rate_window_s)
-    return Bot(BotContext(engine, store, settings, CommentPicker(), limits))
+    digests = DigestScheduler(store, outbox, settings.bot.digest_grace_s)
+    return Bot(BotContext(engine, store, settings, CommentPicker(), limits, digests))
 
 
 async def run(settings: Settings, console: bool = False) -> None:
@@ -60,12 +67,19 @@ async def run(settings: Settings, console: bool = False) -> None:
     engine = await Engine.load(settings.engine)
     try:
         async with await Store.open(settings.storage) as store:
-            bot = build_bot(engine, store, settings)
+            outbox = Outbox()
+            for adapter in adapters:
+                outbox.register(adapter.name, adapter.send)
+            bot = build_bot(engine, store, settings, outbox)
             log.info("ferbot running: %s", ", ".join(adapter.name for adapter in adapters))
             tasks = [
                 asyncio.create_task(adapter.run(bot), name=adapter.name) for adapter in adapters
             ]
-            done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+            await bot.context.digests.start()
+            try:
+                done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                bot.context.digests.shutdown()
             for task in pending:
                 task.cancel()
             await asyncio.gather(*pending, return_exceptions=True)

@@ -34,6 +34,7 @@ class BotSettings(_Section):
     operators: tuple[str, ...] = ()  # "telegram:12345": may use /stats
     photos_per_window: int = Field(10, ge=1)
     rate_window_s: float = Field(60.0, gt=0)
+    digest_grace_s: float = Field(3600.0, ge=0)  # a digest missed while down is sent this late
 
 
 class TelegramSettings(_Section):

@@ -47,11 +47,14 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
         ),
         "help": (
             "Send a photo (or an image file) and I'll read every face in it.\n"
-            "/history [7d|30d|all]: your moods over a period\n"
+            "/history [7d|30d|90d|all]: your moods over a period, with a chart\n"
             "/forget: delete everything I know about you\n"
             "/privacy: what I keep and why\n"
             "/lang ko|en: answer in Korean or English\n"
-            "/auto on|off: in a group, read every photo (admins only)"
+            "/auto on|off: in a group, read every photo (admins only)\n"
+            "/summary: the group's mood now; /summary_schedule, /summary_tz, "
+            "/summary_alert: digests on a schedule (admins only)\n"
+            "/optout on|off: never be named in group digests"
         ),
         "privacy": (
             "What I keep: for each photo you send, the emotions I saw (7 numbers per face), "
@@ -90,7 +93,7 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
         "period.7d": "the last 7 days",
         "period.30d": "the last 30 days",
         "period.all": "all your history",
-        "history.usage": "Use /history, /history 7d, /history 30d or /history all.",
+        "history.usage": "Use /history, /history 7d, /history 30d, /history 90d or /history all.",
         "forget.ask": (
             "This deletes everything I know about you, in every chat. It cannot be undone. "
             "Are you sure?"
@@ -110,6 +113,42 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
         "groups_only": "That only makes sense in a group.",
         "operators_only": "That command is for the bot's operators.",
         "unknown_command": "I don't know that command. /help lists what I can do.",
+        "period.1d": "the last day",
+        "period.90d": "the last 90 days",
+        "history.before": "The {days} days before: {photos} photos, most often {emoji} {emotion}.",
+        "history.before_none": "No photos in the {days} days before.",
+        "digest.title": "Mood in {title}, {period}",
+        "digest.photos": "{photos} photos from {people} people.",
+        "digest.mood": "Mood: {items}.",
+        "digest.negative": "Negative emotions (angry, disgust, fear, sad): {share}{change}.",
+        "digest.up": " ▲ {points} points",
+        "digest.down": " ▼ {points} points",
+        "digest.same": " (unchanged)",
+        "digest.alert": "⚠️ That is above this group's alert level of {threshold}.",
+        "digest.contributors": "Most active: {names}.",
+        "digest.hours": "Busiest hours: {hours}.",
+        "digest.empty": "No photos in {period}.",
+        "summary.usage": "Use /summary, /summary 1d, /summary 7d or /summary 30d.",
+        "schedule.set": "Digest scheduled: {schedule} ({timezone}).",
+        "schedule.off": "No more scheduled digests.",
+        "schedule.usage": (
+            "Use /summary_schedule daily 21:00, /summary_schedule weekly mon 09:00 "
+            "or /summary_schedule off."
+        ),
+        "timezone.set": "This group's time zone is now {timezone}.",
+        "timezone.usage": "Use /summary_tz with a zone name, e.g. /summary_tz Asia/Seoul.",
+        "alert.set": "I'll warn when negative emotions pass {threshold}.",
+        "alert.off": "No more negative-mood warnings.",
+        "alert.usage": "Use /summary_alert 30% or /summary_alert off.",
+        "optout.on": "You won't be named in group digests any more.",
+        "optout.off": "You may be named among a group's most active people again.",
+        "optout.usage": "Use /optout on or /optout off.",
+        "chart.distribution": "Emotions",
+        "chart.per_day": "Photos per day",
+        "chart.photos": "photos",
+        "chart.hours": "Photos per hour of day",
+        "chart.this_window": "this period",
+        "chart.previous_window": "previous period",
         "stats": (
             "Engine: {requests} photos answered, {queue_depth} in progress, "
             "latency p50 {p50_ms} ms / p99 {p99_ms} ms, mean batch {mean_batch:.1f} faces, "
@@ -126,11 +165,14 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
         ),
         "help": (
             "사진(또는 이미지 파일)을 보내 주시면 모든 얼굴을 읽어 드려요.\n"
-            "/history [7d|30d|all]: 기간별 기분 기록\n"
+            "/history [7d|30d|90d|all]: 기간별 기분 기록과 차트\n"
             "/forget: 저에게 있는 내 기록 모두 삭제\n"
             "/privacy: 무엇을 왜 저장하는지\n"
             "/lang ko|en: 한국어 또는 영어로 답하기\n"
-            "/auto on|off: 그룹에서 모든 사진 읽기 (관리자만)"
+            "/auto on|off: 그룹에서 모든 사진 읽기 (관리자만)\n"
+            "/summary: 지금 그룹 분위기; /summary_schedule, /summary_tz, "
+            "/summary_alert: 정기 요약 (관리자만)\n"
+            "/optout on|off: 그룹 요약에 내 이름 빼기"
         ),
         "privacy": (
             "저장하는 것: 보내 주신 사진마다 제가 읽은 감정(얼굴마다 숫자 7개), 제가 쓴 문장, "
@@ -166,7 +208,9 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
         "period.7d": "최근 7일",
         "period.30d": "최근 30일",
         "period.all": "전체 기간",
-        "history.usage": "/history, /history 7d, /history 30d, /history all 중에서 골라 주세요.",
+        "history.usage": (
+            "/history, /history 7d, /history 30d, /history 90d, /history all 중에서 골라 주세요."
+        ),
         "forget.ask": (
             "모든 대화방에서 저에게 있는 내 기록을 전부 삭제해요. 되돌릴 수 없어요. "
             "정말 삭제할까요?"
@@ -186,6 +230,42 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
         "groups_only": "그룹에서만 쓸 수 있는 명령이에요.",
         "operators_only": "봇 운영자만 쓸 수 있는 명령이에요.",
         "unknown_command": "모르는 명령이에요. /help 에서 할 수 있는 일을 볼 수 있어요.",
+        "period.1d": "최근 하루",
+        "period.90d": "최근 90일",
+        "history.before": "그 전 {days}일: 사진 {photos}장, 가장 많았던 감정은 {emoji} {emotion}.",
+        "history.before_none": "그 전 {days}일 동안은 사진이 없었어요.",
+        "digest.title": "{title}의 분위기, {period}",
+        "digest.photos": "{people}명이 보낸 사진 {photos}장.",
+        "digest.mood": "분위기: {items}.",
+        "digest.negative": "부정적인 감정 (화남, 혐오, 두려움, 슬픔): {share}{change}.",
+        "digest.up": " ▲ {points}%p",
+        "digest.down": " ▼ {points}%p",
+        "digest.same": " (변화 없음)",
+        "digest.alert": "⚠️ 이 그룹의 경고 기준 {threshold}을 넘었어요.",
+        "digest.contributors": "가장 활발했던 사람: {names}.",
+        "digest.hours": "가장 바빴던 시간: {hours}.",
+        "digest.empty": "{period} 동안 사진이 없었어요.",
+        "summary.usage": "/summary, /summary 1d, /summary 7d, /summary 30d 중에서 골라 주세요.",
+        "schedule.set": "요약을 예약했어요: {schedule} ({timezone}).",
+        "schedule.off": "예약된 요약을 껐어요.",
+        "schedule.usage": (
+            "/summary_schedule daily 21:00, /summary_schedule weekly mon 09:00, "
+            "/summary_schedule off 중에서 골라 주세요."
+        ),
+        "timezone.set": "이 그룹의 시간대를 {timezone}(으)로 바꿨어요.",
+        "timezone.usage": "/summary_tz 뒤에 시간대 이름을 써 주세요. 예: /summary_tz Asia/Seoul",
+        "alert.set": "부정적인 감정이 {threshold}을 넘으면 알려 드릴게요.",
+        "alert.off": "부정적인 분위기 경고를 껐어요.",
+        "alert.usage": "/summary_alert 30% 또는 /summary_alert off 로 골라 주세요.",
+        "optout.on": "이제 그룹 요약에 이름이 나오지 않아요.",
+        "optout.off": "이제 다시 그룹의 활발한 사람으로 이름이 나올 수 있어요.",
+        "optout.usage": "/optout on 또는 /optout off 로 골라 주세요.",
+        "chart.distribution": "감정",
+        "chart.per_day": "날짜별 사진",
+        "chart.photos": "사진 수",
+        "chart.hours": "시간대별 사진",
+        "chart.this_window": "이번 기간",
+        "chart.previous_window": "지난 기간",
         "stats": (
             "엔진: 사진 {requests}장 답변, {queue_depth}장 처리 중, 지연 p50 {p50_ms}ms / p99 "
             "{p99_ms}ms, 평균 배치 {mean_batch:.1f}개, 오류: {errors}. 모델: {model_version}."

@@ -5,7 +5,7 @@ per group, never a row per analysis, so its cost follows the window, not the tab
 """
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Label, Row, case, func, select
@@ -59,6 +59,33 @@ async def top_contributors(
         .limit(top)
     )
     return list(await connection.execute(query))
+
+
+async def per_utc_hour(
+    connection: AsyncConnection, chat_id: int, start: datetime, end: datetime
+) -> list[tuple[datetime, int]]:
+    """(UTC hour, photos) of one chat in the window: at most 24 rows a day, whatever its size.
+
+    The hour is cut from the stored instant by each database's own means (SQLite keeps UTC
+    text, PostgreSQL a timestamptz); the caller turns UTC hours into the chat's local ones.
+    """
+    if connection.dialect.name == "sqlite":
+        hour = func.substr(Analysis.created_at, 1, 13)
+    else:
+        hour = func.date_trunc("hour", func.timezone("UTC", Analysis.created_at))
+    hours = (
+        select(hour.label("hour"))
+        .where(Analysis.chat_id == chat_id, between(start, end))
+        .subquery()
+    )
+    query = select(hours.c.hour, func.count()).group_by(hours.c.hour)
+    return [(_utc_hour(value), photos) for value, photos in await connection.execute(query)]
+
+
+def _utc_hour(value: str | datetime) -> datetime:
+    if isinstance(value, str):  # SQLite: "YYYY-MM-DD HH"
+        return datetime.strptime(value, "%Y-%m-%d %H").replace(tzinfo=UTC)
+    return value.replace(tzinfo=UTC)
 
 
 async def _count_by(

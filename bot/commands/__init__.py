@@ -2,7 +2,7 @@
 
 from collections.abc import Awaitable, Callable
 
-from bot.commands import auto, forget, history, information, lang, stats
+from bot.commands import auto, forget, history, information, lang, optout, stats, summary
 from bot.context import BotContext
 from bot.events import Command
 from bot.replies import Reply
@@ -19,7 +19,12 @@ COMMANDS: dict[str, Handler] = {
     "lang": lang.lang,
     "auto": auto.auto,
     "stats": stats.stats,
+    "summary": summary.summary,
+    "summary_schedule": summary.summary_schedule,
+    "summary_tz": summary.summary_tz,
+    "summary_alert": summary.summary_alert,
+    "optout": optout.optout,
 }
 
 # What platforms show in their command menus, in the order shown.
-MENU = ("help", "history", "forget", "privacy", "lang", "auto")
+MENU = ("help", "history", "forget", "privacy", "lang", "optout", "summary", "auto")

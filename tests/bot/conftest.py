@@ -1,17 +1,15 @@
 """A real bot core on the bundled engine and a SQLite store in a temporary folder."""
 
-import random
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from bot.comments import CommentPicker
-from bot.context import BotContext
+from bot.app import build_bot
 from bot.core import Bot
 from bot.events import Command, Conversation, Photo, Sender
-from bot.rate_limit import RateLimiter
+from bot.outbox import Outbox
 from bot.settings import BotSettings, Settings
 from fer_engine import Engine
 from fer_engine.pipeline import Pipeline
@@ -28,6 +26,7 @@ class Harness:
     bot: Bot
     store: Store
     engine: Engine
+    outbox: Outbox
     _message: int = 0
 
     def photo(
@@ -59,11 +58,12 @@ def settings(tmp_path: Path, **bot: object) -> Settings:
 async def harness_for(pipeline: Pipeline, settings: Settings) -> AsyncIterator[Harness]:
     engine = Engine(pipeline, pipeline.settings.serving)
     store = await Store.open(settings.storage)
-    limits = RateLimiter(settings.bot.photos_per_window, settings.bot.rate_window_s)
-    context = BotContext(engine, store, settings, CommentPicker(random.Random(0)), limits)
+    outbox = Outbox()
+    bot = build_bot(engine, store, settings, outbox)
     try:
-        yield Harness(Bot(context), store, engine)
+        yield Harness(bot, store, engine, outbox)
     finally:
+        bot.context.digests.shutdown()
         await engine.close()
         await store.close()
 

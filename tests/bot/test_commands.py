@@ -1,3 +1,8 @@
+import io
+
+from PIL import Image
+
+from bot.charts import HEIGHT_PX, WIDTH_PX
 from bot.events import ButtonPress, Sender
 from bot.replies import Reply
 from tests.bot.conftest import ALICE, ALICE_CHAT, GROUP, MINJI
@@ -32,6 +37,22 @@ async def test_history_counts_photos_and_names_the_most_frequent_emotion(harness
     lines = (await harness.say("/history 30d")).text.splitlines()
     assert lines[0] == "In the last 30 days: 6 photos, most often 😊 happy (100%)."
     assert lines[-1].startswith("Latest: 😊 happy (")
+
+
+async def test_history_compares_with_the_period_before(harness) -> None:
+    await harness.bot.handle(harness.photo(FACE_JPEG.read_bytes()))
+    lines = (await harness.say("/history 7d")).text.splitlines()
+    assert lines[1] == "No photos in the 7 days before."
+
+
+async def test_history_comes_with_a_chart_of_the_period(harness) -> None:
+    await harness.bot.handle(harness.photo(FACE_JPEG.read_bytes()))
+    chart = Image.open(io.BytesIO((await harness.say("/history 90d")).image))
+    assert chart.format == "PNG" and chart.size == (WIDTH_PX, HEIGHT_PX)
+
+
+async def test_history_without_photos_has_no_chart(harness) -> None:
+    assert (await harness.say("/history")).image is None
 
 
 async def test_history_refuses_an_unknown_period(harness) -> None:

@@ -11,9 +11,9 @@ async def typed(*lines: str) -> AsyncIterator[str]:
         yield line + "\n"
 
 
-async def chat(harness, *lines: str) -> list[str]:
+async def chat(harness, *lines: str, charts: Path | None = None) -> list[str]:
     out = io.StringIO()
-    await ConsoleAdapter(typed(*lines), out, user="alice").run(harness.bot)
+    await ConsoleAdapter(typed(*lines), out, user="alice", charts=charts).run(harness.bot)
     return out.getvalue().splitlines()[1:]  # after the welcome line
 
 
@@ -46,3 +46,10 @@ async def test_buttons_are_numbered_and_a_number_presses_one(harness) -> None:
 
 async def test_quit_ends_the_chat(harness) -> None:
     assert await chat(harness, "/quit", "/help") == []
+
+
+async def test_a_chart_is_saved_to_a_file_whose_path_is_shown(harness, tmp_path: Path) -> None:
+    lines = await chat(harness, str(FACE_JPEG), "/history", charts=tmp_path)
+    (shown,) = [line for line in lines if line.startswith("(chart: ")]
+    path = Path(shown.removeprefix("(chart: ").removesuffix(")"))
+    assert path.parent == tmp_path and path.read_bytes().startswith(b"\x89PNG")

@@ -9,7 +9,7 @@ from storage.models import Base
 
 from .builders import photo
 
-TABLES = {"people", "chats", "analyses"}
+TABLES = set(Base.metadata.tables)
 
 
 async def tables(database: Database) -> set[str]:
