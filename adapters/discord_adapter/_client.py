@@ -1,5 +1,6 @@
 """discord.py's client, wired to ferbot: slash commands, photo messages, button presses."""
 
+import asyncio
 import logging
 
 import discord
@@ -25,18 +26,21 @@ def intents(settings: DiscordSettings) -> discord.Intents:
 
 
 class FerbotClient(discord.Client):
-    """One connection to Discord; everything it receives goes through the relay."""
+    """One connection to Discord; everything it receives goes through the relay.
+    `logged_in` is set once the REST API takes messages (for what the bot sends on its own)."""
 
-    def __init__(self, relay: Relay, settings: DiscordSettings) -> None:
+    def __init__(self, relay: Relay, settings: DiscordSettings, logged_in: asyncio.Event) -> None:
         super().__init__(intents=intents(settings), allowed_mentions=discord.AllowedMentions.none())
         self.tree = app_commands.CommandTree(self)
         self._relay = relay
         self._guild_ids = settings.guild_ids
+        self._logged_in = logged_in
         add_commands(self.tree, relay)
 
     async def setup_hook(self) -> None:
-        """Sync the slash commands before connecting: to the configured guilds, where they
-        show at once (and only there), else globally (every guild and DMs)."""
+        """Right after logging in, before connecting: sync the slash commands, to the
+        configured guilds where they show at once (and only there), else globally (every
+        guild and DMs)."""
         await self.tree.set_translator(Translations())
         if not self._guild_ids:
             await self.tree.sync()
@@ -44,6 +48,7 @@ class FerbotClient(discord.Client):
             guild = discord.Object(guild_id)
             self.tree.copy_global_to(guild=guild)
             await self.tree.sync(guild=guild)
+        self._logged_in.set()
 
     async def on_ready(self) -> None:
         log.info("discord: connected as %s, in %d guilds", self.user, len(self.guilds))

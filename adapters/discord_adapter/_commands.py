@@ -2,20 +2,34 @@
 
 Commands are the bot's way in without the privileged Message Content intent: /analyze takes
 a picture as an option, everything else is the core's commands. Their bodies do nothing
-but relay, so what a command does lives in one place, `bot/commands/`. Descriptions carry
-their Korean beside the English; Discord shows each person the one of their language.
+but relay, so what a command does lives in one place, `bot/commands/`; the choices offered
+come from the core's own tables. Descriptions carry their Korean beside the English; Discord
+shows each person the one of their language.
 """
 
-from typing import Literal
+from collections.abc import Iterable
+from typing import TypeVar
 
 import discord
 from discord import app_commands
+from discord.app_commands import Choice
 
 from adapters.discord_adapter._relay import Relay
+from bot.commands import auto as auto_command
+from bot.commands import history as history_command
+from bot.commands import optout as optout_command
+from bot.commands import summary as summary_command
+from bot.texts import LANGUAGES
+
+T = TypeVar("T")
 
 
 def said(english: str, korean: str) -> app_commands.locale_str:
     return app_commands.locale_str(english, ko=korean)
+
+
+def offered(values: Iterable[str]) -> list[Choice[str]]:
+    return [Choice(name=value, value=value) for value in values]
 
 
 class Translations(app_commands.Translator):
@@ -30,8 +44,22 @@ class Translations(app_commands.Translator):
         return string.extras.get(locale.value)
 
 
+def moderators(handler: T) -> T:
+    """Shown in guild channels, to members who may manage messages unless a server says
+    otherwise; the core still checks (Manage Server or Manage Messages) itself."""
+    return app_commands.default_permissions(manage_messages=True)(
+        app_commands.guild_only()(handler)
+    )
+
+
 def add_commands(tree: app_commands.CommandTree, relay: Relay) -> None:
     """Put the slash commands on `tree`; it is synced when the client starts."""
+    add_personal_commands(tree, relay)
+    add_channel_commands(tree, relay)
+
+
+def add_personal_commands(tree: app_commands.CommandTree, relay: Relay) -> None:
+    """A person's own commands; in a guild channel only they see the answer."""
 
     @tree.command(
         description=said(
@@ -57,18 +85,15 @@ def add_commands(tree: app_commands.CommandTree, relay: Relay) -> None:
 
     @tree.command(
         description=said(
-            "Your moods over a period (in a DM with me)", "기간별 기분 기록 (저와의 DM에서)"
+            "Your moods over a period, with a chart (in a DM with me)",
+            "기간별 기분 기록과 차트 (저와의 DM에서)",
         )
     )
     @app_commands.describe(
-        period=said(
-            "The last 7 days (default), 30 days, or all your history",
-            "최근 7일(기본), 30일, 또는 전체 기간",
-        )
+        period=said("The last 7 days (default) and so on", "최근 7일(기본) 등 기간")
     )
-    async def history(
-        interaction: discord.Interaction, period: Literal["7d", "30d", "all"] = "7d"
-    ) -> None:
+    @app_commands.choices(period=offered([*history_command.PERIODS, "all"]))
+    async def history(interaction: discord.Interaction, period: str = "7d") -> None:
         await relay.command(interaction, "history", (period,), personal=True)
 
     @tree.command(
@@ -82,8 +107,32 @@ def add_commands(tree: app_commands.CommandTree, relay: Relay) -> None:
 
     @tree.command(description=said("Answer in Korean or English", "한국어 또는 영어로 답하기"))
     @app_commands.describe(language=said("ko: Korean, en: English", "ko: 한국어, en: 영어"))
-    async def lang(interaction: discord.Interaction, language: Literal["ko", "en"]) -> None:
+    @app_commands.choices(language=offered(LANGUAGES))
+    async def lang(interaction: discord.Interaction, language: str) -> None:
         await relay.command(interaction, "lang", (language,), personal=True)
+
+    @tree.command(
+        description=said(
+            "Never be named in group digests (on), or again (off)",
+            "그룹 요약에 내 이름이 나오지 않게(on), 다시 나오게(off)",
+        )
+    )
+    @app_commands.describe(
+        choice=said("on: leave me out; off: I may be named", "on: 빼기, off: 넣기")
+    )
+    @app_commands.choices(choice=offered(optout_command.CHOICES))
+    async def optout(interaction: discord.Interaction, choice: str) -> None:
+        await relay.command(interaction, "optout", (choice,), personal=True)
+
+    @tree.command(
+        description=said("The engine's load and latency (operators)", "엔진의 부하와 지연 (운영자)")
+    )
+    async def stats(interaction: discord.Interaction) -> None:
+        await relay.command(interaction, "stats", personal=True)
+
+
+def add_channel_commands(tree: app_commands.CommandTree, relay: Relay) -> None:
+    """A channel's settings and digests, for its moderators; the answers are for everyone."""
 
     @tree.command(
         description=said(
@@ -91,25 +140,45 @@ def add_commands(tree: app_commands.CommandTree, relay: Relay) -> None:
             "이 채널의 모든 사진을 읽을지, 저를 부른 사진만 읽을지",
         )
     )
+    @moderators
     @app_commands.describe(
         mode=said(
-            "on: every photo; off: photos that mention me",
-            "on: 모든 사진, off: 저를 언급한 사진만",
+            "on: every photo; off: photos that mention me", "on: 모든 사진, off: 저를 부른 사진만"
         )
     )
-    @app_commands.guild_only()
-    @app_commands.default_permissions(manage_messages=True)
-    async def auto(interaction: discord.Interaction, mode: Literal["on", "off"]) -> None:
+    @app_commands.choices(mode=offered(auto_command.CHOICES))
+    async def auto(interaction: discord.Interaction, mode: str) -> None:
         await relay.command(interaction, "auto", (mode,))
 
-    @tree.command(description=said("This channel's mood (moderators)", "이 채널의 분위기 (관리자)"))
-    @app_commands.guild_only()
-    @app_commands.default_permissions(manage_messages=True)
-    async def summary(interaction: discord.Interaction) -> None:
-        await relay.command(interaction, "summary")
+    @tree.command(description=said("This channel's mood, with a chart", "이 채널의 분위기와 차트"))
+    @moderators
+    @app_commands.describe(window=said("The last day, 7 days (default) or 30 days", "기간"))
+    @app_commands.choices(window=offered(summary_command.WINDOWS))
+    async def summary(interaction: discord.Interaction, window: str = "7d") -> None:
+        await relay.command(interaction, "summary", (window,))
 
     @tree.command(
-        description=said("The engine's load and latency (operators)", "엔진의 부하와 지연 (운영자)")
+        description=said("Post this channel's digest on a schedule", "이 채널의 요약을 예약해요")
     )
-    async def stats(interaction: discord.Interaction) -> None:
-        await relay.command(interaction, "stats", personal=True)
+    @moderators
+    @app_commands.describe(
+        schedule=said("daily 21:00, weekly mon 09:00, or off", "daily 21:00, weekly mon 09:00, off")
+    )
+    async def summary_schedule(interaction: discord.Interaction, schedule: str) -> None:
+        await relay.command(interaction, "summary_schedule", tuple(schedule.split()))
+
+    @tree.command(description=said("The time zone of the digest schedule", "요약 예약의 시간대"))
+    @moderators
+    @app_commands.describe(zone=said("A zone name, e.g. Asia/Seoul", "시간대 이름, 예: Asia/Seoul"))
+    async def summary_tz(interaction: discord.Interaction, zone: str) -> None:
+        await relay.command(interaction, "summary_tz", (zone,))
+
+    @tree.command(
+        description=said(
+            "Warn when negative emotions pass a share", "부정적인 감정이 넘으면 알려 줄 비율"
+        )
+    )
+    @moderators
+    @app_commands.describe(level=said("e.g. 30%, or off", "예: 30%, 또는 off"))
+    async def summary_alert(interaction: discord.Interaction, level: str) -> None:
+        await relay.command(interaction, "summary_alert", (level,))

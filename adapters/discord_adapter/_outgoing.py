@@ -63,6 +63,16 @@ class Part:
         return message
 
 
+async def post(
+    channel: discord.abc.Messageable,
+    reply: Reply,
+    reference: discord.MessageReference | None = None,
+) -> None:
+    """Send `reply` to a channel, each of its messages in turn (replying to `reference`)."""
+    for part in render(reply):
+        await channel.send(reference=reference, **part.message())
+
+
 def render(reply: Reply) -> list[Part]:
     """Faces as embeds (one field per face), any other reply as text; the image goes with
     the first message, the buttons with the last."""

@@ -8,7 +8,7 @@ import aiohttp
 import discord
 
 from adapters.discord_adapter._incoming import Delivery, conversation_of, sender_of
-from adapters.discord_adapter._outgoing import render
+from adapters.discord_adapter._outgoing import post, render
 from bot.core import Bot
 from bot.events import ButtonPress, Command
 from bot.replies import Reply
@@ -53,8 +53,8 @@ class Relay:
         )
         reference = message.to_reference(fail_if_not_exists=False)
         for reply in replies:
-            for part in render(reply) if reply else ():
-                await message.channel.send(reference=reference, **part.message())
+            if reply is not None:
+                await post(message.channel, reply, reference)
 
     async def analyze(self, interaction: discord.Interaction, photo: discord.Attachment) -> None:
         """/analyze: the attachment is the photo, addressed to the bot wherever it is used."""

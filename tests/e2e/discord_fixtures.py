@@ -164,8 +164,11 @@ async def core(bundled_pipeline: Pipeline, tmp_path: Path) -> AsyncIterator[Harn
 async def running(
     fake: FakeDiscord, core: Harness, **settings: Any
 ) -> AsyncIterator[RunningDiscord]:
-    """The adapter serving `core` through `fake` until the block ends, then cancelled."""
-    adapter = asyncio.create_task(adapter_for(fake, **settings).run(core.bot))
+    """The adapter serving `core` through `fake` until the block ends, then cancelled; as in
+    `bot.app.run`, digests reach it through the core's outbox."""
+    discord = adapter_for(fake, **settings)
+    core.outbox.register(discord.name, discord.send)
+    adapter = asyncio.create_task(discord.run(core.bot))
     started = RunningDiscord(fake, core, adapter)
     await started.until(lambda: fake.ops(2))  # IDENTIFY: commands are synced by then
     try:

@@ -7,6 +7,8 @@ import logging
 import discord
 import pytest
 
+from bot.commands import COMMANDS
+from bot.replies import Reply
 from tests.bot.conftest import Harness
 from tests.e2e import fake_discord
 from tests.e2e.discord_fixtures import (
@@ -22,6 +24,8 @@ from tests.e2e.fake_discord import BOT, CHANNEL_ID, GUILD_ID, MESSAGE_CONTENT, F
 from tests.images import FACE_JPEG, GROUP_JPEG
 
 MANAGE_MESSAGES = str(1 << 13)
+PNG = b"\x89PNG"
+MALLORY = fake_discord.user("940000000000000009", "**Mallory** @everyone")
 OVER_25_MB = 26 * 1024 * 1024
 
 
@@ -33,24 +37,27 @@ async def posted(discord_bot: RunningDiscord, channel_id: str, count: int = 1) -
     return [call.body for call in fake.requests("POST", path)[:count]]
 
 
-async def test_slash_commands_are_synced_to_the_configured_guild_at_start_up(
+async def test_every_core_command_but_start_is_synced_to_the_guild_with_analyze(
     discord_bot: RunningDiscord,
 ) -> None:
     (sync,) = discord_bot.fake.requests("PUT", rf"/applications/\d+/guilds/{GUILD_ID}/commands")
     commands = {command["name"]: command for command in sync.body}
-    assert set(commands) == {
-        "analyze",
-        "help",
-        "privacy",
-        "history",
-        "forget",
-        "lang",
-        "auto",
-        "summary",
-        "stats",
-    }
+    assert set(commands) == set(COMMANDS) - {"start"} | {"analyze"}
     (photo,) = commands["analyze"]["options"]
     assert (photo["name"], photo["type"], photo["required"]) == ("photo", 11, True)
+
+
+async def test_channel_settings_and_digests_are_offered_to_moderators_in_guilds_only(
+    discord_bot: RunningDiscord,
+) -> None:
+    (sync,) = discord_bot.fake.requests("PUT", rf"/applications/\d+/guilds/{GUILD_ID}/commands")
+    moderated = {
+        command["name"]
+        for command in sync.body
+        if str(command["default_member_permissions"]) == MANAGE_MESSAGES
+        and command["contexts"] == [0]  # guilds only
+    }
+    assert moderated == {"auto", "summary", "summary_schedule", "summary_tz", "summary_alert"}
 
 
 async def test_slash_commands_are_described_in_korean_to_korean_discord_clients(
@@ -137,6 +144,73 @@ async def test_auto_is_refused_to_a_member_who_cannot_manage_messages(
     interaction = await discord_bot.use_command(ALICE, CHANNEL_ID, "auto", guild=True, mode="on")
     (answer,) = await discord_bot.followups(interaction)
     assert answer["content"] == "Only the group's admins can change that."
+
+
+async def test_summary_shows_the_channels_mood_with_a_chart_and_names_as_typed(
+    discord_bot: RunningDiscord,
+) -> None:
+    fake = discord_bot.fake
+    photo = fake.upload(FACE_JPEG.read_bytes())
+    await discord_bot.send_photo(MALLORY, CHANNEL_ID, photo, guild=True, mentions=(BOT,))
+    await posted(discord_bot, CHANNEL_ID)
+    interaction = await discord_bot.use_command(
+        ALICE, CHANNEL_ID, "summary", guild=True, permissions=MANAGE_MESSAGES
+    )
+    (digest,) = await discord_bot.followups(interaction)
+    lines = digest["content"].splitlines()
+    assert lines[:2] == ["Mood in Friends #photos, the last 7 days", "1 photos from 1 people."]
+    assert "Most active: \\*\\*Mallory\\*\\* @\u200beveryone (1)." in lines
+    (sent,) = fake.requests("POST", rf"/webhooks/\d+/interaction-token-{interaction}")
+    assert sent.files["files[0]"].startswith(PNG)
+
+
+async def test_a_scheduled_digest_is_posted_to_its_channel_through_the_outbox(
+    discord_bot: RunningDiscord,
+) -> None:
+    fake = discord_bot.fake
+    photo = fake.upload(FACE_JPEG.read_bytes())
+    await discord_bot.send_photo(MALLORY, CHANNEL_ID, photo, guild=True, mentions=(BOT,))
+    await posted(discord_bot, CHANNEL_ID)
+    interaction = await discord_bot.use_command(
+        ALICE,
+        CHANNEL_ID,
+        "summary_schedule",
+        guild=True,
+        permissions=MANAGE_MESSAGES,
+        schedule="daily 00:00",
+    )
+    (answer,) = await discord_bot.followups(interaction)
+    assert answer["content"] == "Digest scheduled: daily 00:00 (UTC)."
+    assert await discord_bot.core.bot.context.digests.run_due("discord", CHANNEL_ID)
+    _, digest = fake.requests("POST", f"/channels/{CHANNEL_ID}/messages")
+    assert digest.body["content"].startswith("Mood in Friends #photos, the last day")
+    assert digest.body["allowed_mentions"]["parse"] == []
+    assert digest.files["files[0]"].startswith(PNG)
+
+
+async def test_a_digest_due_at_start_up_waits_for_the_login_then_is_posted(
+    fake: FakeDiscord, core: Harness
+) -> None:
+    adapter = adapter_for(fake)
+    sending = asyncio.create_task(adapter.send(CHANNEL_ID, Reply("Mood in Friends #photos")))
+    running = asyncio.create_task(adapter.run(core.bot))
+    await sending
+    (digest,) = fake.requests("POST", f"/channels/{CHANNEL_ID}/messages")
+    assert digest.body["content"] == "Mood in Friends #photos"
+    running.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await running
+
+
+async def test_a_digest_for_an_adapter_that_stopped_is_dropped_with_a_warning(
+    fake: FakeDiscord, core: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    adapter = adapter_for(fake, token="not-the-token")
+    with pytest.raises(discord.LoginFailure):
+        await adapter.run(core.bot)
+    await adapter.send(CHANNEL_ID, Reply("Mood in Friends #photos"))
+    assert f"a message to channel {CHANNEL_ID} was not sent" in caplog.text
+    assert fake.requests("POST", f"/channels/{CHANNEL_ID}/messages", status=None) == []
 
 
 async def test_every_attachment_of_a_message_is_analysed_and_recorded_apart(
@@ -279,9 +353,8 @@ async def test_nothing_the_bot_sends_can_ping_anyone(
     discord_bot: RunningDiscord,
 ) -> None:
     fake = discord_bot.fake
-    mallory = fake_discord.user("940000000000000009", "**@everyone** <@940000000000000001>")
-    await discord_bot.send_photo(mallory, ALICE_DM, fake.upload(FACE_JPEG.read_bytes()))
-    interaction = await discord_bot.use_command(mallory, ALICE_DM, "help")
+    await discord_bot.send_photo(MALLORY, ALICE_DM, fake.upload(FACE_JPEG.read_bytes()))
+    interaction = await discord_bot.use_command(MALLORY, ALICE_DM, "help")
     (reply,) = await posted(discord_bot, ALICE_DM)
     (answer,) = await discord_bot.followups(interaction)
     for body in (reply, answer):
