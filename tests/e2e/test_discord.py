@@ -26,6 +26,7 @@ from tests.images import FACE_JPEG, GROUP_JPEG
 MANAGE_MESSAGES = str(1 << 13)
 PNG = b"\x89PNG"
 MALLORY = fake_discord.user("940000000000000009", "**Mallory** @everyone")
+MALLORY_DM = "950000000000000009"
 OVER_25_MB = 26 * 1024 * 1024
 
 
@@ -353,9 +354,9 @@ async def test_nothing_the_bot_sends_can_ping_anyone(
     discord_bot: RunningDiscord,
 ) -> None:
     fake = discord_bot.fake
-    await discord_bot.send_photo(MALLORY, ALICE_DM, fake.upload(FACE_JPEG.read_bytes()))
-    interaction = await discord_bot.use_command(MALLORY, ALICE_DM, "help")
-    (reply,) = await posted(discord_bot, ALICE_DM)
+    await discord_bot.send_photo(MALLORY, MALLORY_DM, fake.upload(FACE_JPEG.read_bytes()))
+    interaction = await discord_bot.use_command(MALLORY, MALLORY_DM, "help")
+    (reply,) = await posted(discord_bot, MALLORY_DM)
     (answer,) = await discord_bot.followups(interaction)
     for body in (reply, answer):
         assert body["allowed_mentions"]["parse"] == []
