@@ -4,16 +4,7 @@ import logging
 
 from bot.commands import COMMANDS, forget
 from bot.context import BotContext
-from bot.events import (
-    ButtonPress,
-    Command,
-    Conversation,
-    Event,
-    NotAPicture,
-    OversizedFile,
-    Photo,
-    Sender,
-)
+from bot.events import ButtonPress, Command, Event, NotAPicture, OversizedFile, Photo, Sender
 from bot.photos import answer_photo, should_answer
 from bot.replies import Reply
 from bot.texts import DEFAULT_LANGUAGE, Texts
@@ -39,14 +30,14 @@ class Bot:
             )
             return await self.apology(event.sender)
 
-    async def answers_photos(self, chat: Conversation, addressed: bool) -> bool:
-        """Whether a photo sent here would be answered, asked before downloading it: in a
-        group with auto-analysis off, photos not addressed to the bot are never fetched.
-        False when that cannot be told (the store is down): silence, not an apology to all."""
+    async def will_answer(self, photo: Photo) -> bool:
+        """Whether `handle(photo)` would answer, judged without reading `photo.data`: adapters
+        ask first so that group photos not meant for the bot are never downloaded and nobody
+        sees the bot "typing" about them."""
         try:
-            return await should_answer(self.context, chat, addressed)
+            return await should_answer(self.context, photo)
         except Exception:
-            log.exception("reading the settings of %s chat %s failed", chat.platform, chat.chat_id)
+            log.exception("deciding whether to answer a photo in %s failed", photo.chat.platform)
             return False
 
     async def apology(self, sender: Sender) -> Reply:
@@ -60,7 +51,7 @@ class Bot:
     async def _dispatch(self, event: Event) -> Reply | None:
         texts = await self.context.texts_for(event.sender)
         if isinstance(event, Photo):
-            if not await should_answer(self.context, event.chat, event.addressed):
+            if not await should_answer(self.context, event):
                 return None
             return await answer_photo(self.context, event, texts)
         if isinstance(event, Command):

@@ -5,7 +5,7 @@ import math
 import time
 
 from bot.context import BotContext
-from bot.events import Conversation, Photo
+from bot.events import Photo
 from bot.recording import analysis_record
 from bot.replies import FaceLine, Reply
 from bot.texts import EMOJI, Texts
@@ -14,11 +14,11 @@ from fer_engine import Analysis, BadImage, EngineBusy, EngineClosed, EngineTimeo
 log = logging.getLogger(__name__)
 
 
-async def should_answer(ctx: BotContext, chat: Conversation, addressed: bool) -> bool:
+async def should_answer(ctx: BotContext, photo: Photo) -> bool:
     """Private photos always; in groups, photos addressed to the bot or all when auto is on."""
-    if chat.kind == "private" or addressed:
+    if photo.chat.kind == "private" or photo.addressed:
         return True
-    settings = await ctx.store.chat_settings(chat.platform, chat.chat_id)
+    settings = await ctx.store.chat_settings(photo.chat.platform, photo.chat.chat_id)
     return settings.auto_analysis
 
 

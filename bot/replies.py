@@ -23,7 +23,7 @@ class FaceLine:
     comment: str
 
     def plain(self) -> str:
-        """The face as lines of plain text, the way `Reply.text` tells it."""
+        """The face as `Reply.text` writes it; adapters find it there to lay it out richly."""
         text = f"{self.number}. {self.emoji} {self.emotion} ({self.confidence:.0%})"
         if self.caption:
             text += f"\n   “{self.caption}”"

@@ -47,6 +47,11 @@ class Delivery:
     at: datetime
     addressed: bool
 
+    def unread(self, message_id: str) -> Photo:
+        """A photo of this delivery with nothing read yet, to ask the core whether it would
+        answer before anything is downloaded."""
+        return Photo(self.sender, self.chat, message_id, b"", self.at, self.addressed)
+
     async def event(
         self, attachment: discord.Attachment, message_id: str, limit_mb: int
     ) -> Photo | OversizedFile | NotAPicture | None:

@@ -36,11 +36,13 @@ class Relay:
         a channel where the message is for the bot, or where the core reads every photo."""
         if message.author.bot or not message.attachments:
             return
-        chat = conversation_of(message)
         delivery = Delivery(
-            sender_of(message.author), chat, message.created_at, _for_me(message, me)
+            sender_of(message.author),
+            conversation_of(message),
+            message.created_at,
+            _for_me(message, me),
         )
-        if not await self._bot.answers_photos(chat, delivery.addressed):
+        if not await self._bot.will_answer(delivery.unread(str(message.id))):
             return
         several = len(message.attachments) > 1
         replies = await asyncio.gather(

@@ -107,11 +107,12 @@ async def test_a_file_that_is_no_picture_gets_the_formats_the_bot_reads(harness)
 
 
 async def test_before_downloading_adapters_learn_which_group_photos_are_answered(harness) -> None:
-    assert await harness.bot.answers_photos(ALICE_CHAT, addressed=False)
-    assert await harness.bot.answers_photos(GROUP, addressed=True)
-    assert not await harness.bot.answers_photos(GROUP, addressed=False)
+    unread = b""
+    assert await harness.bot.will_answer(harness.photo(unread))
+    assert await harness.bot.will_answer(harness.photo(unread, chat=GROUP, addressed=True))
+    assert not await harness.bot.will_answer(harness.photo(unread, chat=GROUP))
     await harness.say("/auto on", chat=GROUP, admin=True)
-    assert await harness.bot.answers_photos(GROUP, addressed=False)
+    assert await harness.bot.will_answer(harness.photo(unread, chat=GROUP))
 
 
 async def test_an_apology_for_a_failure_outside_the_core_speaks_the_senders_language(
