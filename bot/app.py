@@ -21,6 +21,7 @@ from storage import Store
 
 log = logging.getLogger(__name__)
 TELEGRAM_TOKEN = "TELEGRAM_TOKEN"
+DISCORD_TOKEN = "DISCORD_TOKEN"
 
 
 class Adapter(Protocol):
@@ -35,13 +36,18 @@ class Adapter(Protocol):
 
 
 def build_adapters(settings: Settings, environ: Mapping[str, str], console: bool) -> list[Adapter]:
-    """Telegram when its token is set; the console chat when asked or when nothing else is."""
+    """Telegram and Discord when their tokens are set; the console chat when asked or when
+    nothing else is."""
     adapters: list[Adapter] = []
     if token := environ.get(TELEGRAM_TOKEN):
         from adapters.telegram import WEBHOOK_SECRET, TelegramAdapter
 
         secret = environ.get(WEBHOOK_SECRET)
         adapters.append(TelegramAdapter(token, settings.telegram, webhook_secret=secret))
+    if token := environ.get(DISCORD_TOKEN):
+        from adapters.discord_adapter import DiscordAdapter
+
+        adapters.append(DiscordAdapter(token, settings.discord))
     if console or not adapters:
         from adapters.console import ConsoleAdapter, stdin_lines
 

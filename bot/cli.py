@@ -110,7 +110,8 @@ async def _analyze_one(engine: Engine, path: Path) -> PhotoReport:
 @click.option("--console", is_flag=True, help="Also chat in this terminal when bots run.")
 @click.pass_context
 def run(ctx: click.Context, console: bool) -> None:
-    """Run the bot: Telegram when $TELEGRAM_TOKEN is set, else a chat in this terminal."""
+    """Run the bot: Telegram and Discord when $TELEGRAM_TOKEN and $DISCORD_TOKEN are set,
+    else a chat in this terminal."""
     from bot.app import run as run_bot
 
     settings = _settings(ctx)

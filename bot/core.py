@@ -4,7 +4,7 @@ import logging
 
 from bot.commands import COMMANDS, forget
 from bot.context import BotContext
-from bot.events import ButtonPress, Command, Event, OversizedFile, Photo
+from bot.events import ButtonPress, Command, Event, NotAPicture, OversizedFile, Photo, Sender
 from bot.photos import answer_photo, should_answer
 from bot.replies import Reply
 from bot.texts import DEFAULT_LANGUAGE, Texts
@@ -28,7 +28,7 @@ class Bot:
             log.exception(
                 "handling a %s from %s failed", type(event).__name__, event.sender.platform
             )
-            return Reply(await self._apology(event))
+            return await self.apology(event.sender)
 
     async def will_answer(self, photo: Photo) -> bool:
         """Whether `handle(photo)` would answer, judged without reading `photo.data`: adapters
@@ -39,6 +39,14 @@ class Bot:
         except Exception:
             log.exception("deciding whether to answer a photo in %s failed", photo.chat.platform)
             return False
+
+    async def apology(self, sender: Sender) -> Reply:
+        """The generic "something went wrong on my side", in the sender's language, for
+        failures an adapter meets outside `handle` (a download that broke off)."""
+        try:
+            return Reply((await self.context.texts_for(sender))("sorry"))
+        except Exception:  # the store itself may be what failed
+            return Reply(Texts(DEFAULT_LANGUAGE)("sorry"))
 
     async def _dispatch(self, event: Event) -> Reply | None:
         texts = await self.context.texts_for(event.sender)
@@ -55,10 +63,6 @@ class Bot:
             return await forget.confirmed(self.context, event, texts)
         if isinstance(event, OversizedFile):
             return Reply(texts("too_large_to_download", limit_mb=event.limit_mb))
+        if isinstance(event, NotAPicture):
+            return Reply(texts("bad_image.wrong_format"))
         return None
-
-    async def _apology(self, event: Event) -> str:
-        try:
-            return (await self.context.texts_for(event.sender))("sorry")
-        except Exception:  # the store itself may be what failed
-            return Texts(DEFAULT_LANGUAGE)("sorry")

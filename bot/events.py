@@ -72,4 +72,12 @@ class OversizedFile:
     limit_mb: int
 
 
-Event = Photo | Command | ButtonPress | OversizedFile
+@dataclass(frozen=True)
+class NotAPicture:
+    """A file sent to the bot whose type says it is no picture (a PDF, a video); not downloaded."""
+
+    sender: Sender
+    chat: Conversation
+
+
+Event = Photo | Command | ButtonPress | OversizedFile | NotAPicture

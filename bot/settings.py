@@ -54,6 +54,16 @@ class TelegramSettings(_Section):
     retries_after_flood: int = Field(5, ge=0)  # a 429 is waited out and retried this often
 
 
+class DiscordSettings(_Section):
+    """The Discord adapter; its token comes only from $DISCORD_TOKEN."""
+
+    guild_ids: tuple[int, ...] = ()  # sync slash commands to these guilds only (at once)
+    message_content: bool = False  # privileged intent, for /auto on: unaddressed channel photos
+    max_attachment_mb: int = Field(25, ge=1)  # larger attachments are refused, never downloaded
+    api_url: str = "https://discord.com/api/v10"
+    gateway_url: str = "wss://gateway.discord.gg/"
+
+
 class Settings(_Section):
     """The root of config.toml."""
 
@@ -61,6 +71,7 @@ class Settings(_Section):
     storage: StorageSettings = StorageSettings()
     bot: BotSettings = BotSettings()
     telegram: TelegramSettings = TelegramSettings()
+    discord: DiscordSettings = DiscordSettings()
 
 
 def load_settings(path: Path | None = None, environ: Mapping[str, str] = os.environ) -> Settings:

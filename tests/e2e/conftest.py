@@ -1,5 +1,5 @@
 """The real Telegram adapter and bot core, the real engine and a SQLite store, talking over
-HTTP to the fake Bot API."""
+HTTP to the fake Bot API (Discord's own fixtures are in tests/e2e/discord/)."""
 
 import asyncio
 import json

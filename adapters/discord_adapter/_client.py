@@ -1,0 +1,63 @@
+"""discord.py's client, wired to ferbot: slash commands, photo messages, button presses."""
+
+import asyncio
+import logging
+
+import discord
+from discord import app_commands
+
+from adapters.discord_adapter._commands import Translations, add_commands
+from adapters.discord_adapter._relay import Relay
+from bot.settings import DiscordSettings
+
+log = logging.getLogger(__name__)
+
+
+def intents(settings: DiscordSettings) -> discord.Intents:
+    """Guilds (channels and names), guild and DM messages; Message Content only when
+    configured, because it is privileged and needed only to see photos that do not
+    mention the bot (/auto on)."""
+    return discord.Intents(
+        guilds=True,
+        guild_messages=True,
+        dm_messages=True,
+        message_content=settings.message_content,
+    )
+
+
+class FerbotClient(discord.Client):
+    """One connection to Discord; everything it receives goes through the relay.
+    `logged_in` is set once the REST API takes messages (for what the bot sends on its own)."""
+
+    def __init__(self, relay: Relay, settings: DiscordSettings, logged_in: asyncio.Event) -> None:
+        super().__init__(intents=intents(settings), allowed_mentions=discord.AllowedMentions.none())
+        self.tree = app_commands.CommandTree(self)
+        self._relay = relay
+        self._guild_ids = settings.guild_ids
+        self._logged_in = logged_in
+        add_commands(self.tree, relay)
+
+    async def setup_hook(self) -> None:
+        """Right after logging in, before connecting: sync the slash commands, to the
+        configured guilds where they show at once (and only there), else globally (every
+        guild and DMs)."""
+        await self.tree.set_translator(Translations())
+        if not self._guild_ids:
+            await self.tree.sync()
+        for guild_id in self._guild_ids:
+            guild = discord.Object(guild_id)
+            self.tree.copy_global_to(guild=guild)
+            await self.tree.sync(guild=guild)
+        self._logged_in.set()
+
+    async def on_ready(self) -> None:
+        log.info("discord: connected as %s, in %d guilds", self.user, len(self.guilds))
+
+    async def on_message(self, message: discord.Message) -> None:
+        if self.user is not None:
+            await self._relay.message(message, self.user)
+
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        # Slash commands reach the tree on their own; button presses arrive only here.
+        if interaction.type is discord.InteractionType.component:
+            await self._relay.press(interaction)

@@ -1,0 +1,116 @@
+"""The bot core's replies as Discord messages: embeds for faces, text, a PNG, buttons."""
+
+import io
+from dataclasses import dataclass, replace
+from typing import Any
+
+import discord
+
+from adapters.discord_adapter._text import escaped, pieces, shortened, size
+from bot.replies import Button, FaceLine, Reply
+
+# Discord's limits on what one message may carry.
+CONTENT_LIMIT = 2000
+DESCRIPTION_LIMIT = 4096
+FIELDS_LIMIT = 25
+FIELD_NAME_LIMIT = 256
+FIELD_VALUE_LIMIT = 1024
+EMBED_LIMIT = 6000
+BUTTONS_LIMIT = 25
+BUTTON_LABEL_LIMIT = 80
+IMAGE_NAME = "chart.png"
+
+
+class ReplyButtons(discord.ui.View):
+    """The core's buttons, laid out and nothing more.
+
+    A press comes back as an interaction carrying the button's custom_id, which the client
+    hands to the core whatever message it came from (so buttons keep working after a
+    restart). Saying "not dispatchable" keeps discord.py from storing a copy of every view
+    sent, and from timing one out.
+    """
+
+    def __init__(self, buttons: tuple[Button, ...]) -> None:
+        super().__init__(timeout=None)
+        for button in buttons[:BUTTONS_LIMIT]:
+            label = shortened(button.label, BUTTON_LABEL_LIMIT)
+            self.add_item(discord.ui.Button(label=label, custom_id=button.data))
+
+    def is_dispatchable(self) -> bool:
+        return False
+
+
+@dataclass(frozen=True)
+class Part:
+    """One Discord message of a reply; a long reply takes several."""
+
+    content: str | None = None
+    embed: discord.Embed | None = None
+    image: bytes | None = None
+    buttons: tuple[Button, ...] = ()
+
+    def message(self) -> dict[str, Any]:
+        """Keyword arguments that `send`, `reply` and `followup.send` all take."""
+        message: dict[str, Any] = {"allowed_mentions": discord.AllowedMentions.none()}
+        if self.content:
+            message["content"] = self.content
+        if self.embed is not None:
+            message["embed"] = self.embed
+        if self.image is not None:
+            message["file"] = discord.File(io.BytesIO(self.image), filename=IMAGE_NAME)
+        if self.buttons:
+            message["view"] = ReplyButtons(self.buttons)
+        return message
+
+
+async def post(
+    channel: discord.abc.Messageable,
+    reply: Reply,
+    reference: discord.MessageReference | None = None,
+) -> None:
+    """Send `reply` to a channel, each of its messages in turn (replying to `reference`)."""
+    for part in render(reply):
+        await channel.send(reference=reference, **part.message())
+
+
+def render(reply: Reply) -> list[Part]:
+    """Faces as embeds (one field per face), any other reply as text; the image goes with
+    the first message, the buttons with the last."""
+    if reply.faces:
+        parts = [Part(embed=embed) for embed in _face_embeds(reply)]
+    else:
+        parts = [Part(content=text) for text in pieces(escaped(reply.text), CONTENT_LIMIT)]
+    parts[0] = replace(parts[0], image=reply.image)
+    parts[-1] = replace(parts[-1], buttons=reply.buttons)
+    return parts
+
+
+def _face_embeds(reply: Reply) -> list[discord.Embed]:
+    """The text around the faces as the description, each face a field; a new embed (and
+    message) starts where one would pass 25 fields or 6,000 characters."""
+    description = shortened(escaped(_frame(reply)), DESCRIPTION_LIMIT)
+    embeds = [discord.Embed(description=description)]
+    used = size(description)
+    for face in reply.faces:
+        name, value = _field(face)
+        if len(embeds[-1].fields) == FIELDS_LIMIT or used + size(name) + size(value) > EMBED_LIMIT:
+            embeds.append(discord.Embed())
+            used = 0
+        embeds[-1].add_field(name=name, value=value, inline=False)
+        used += size(name) + size(value)
+    return embeds
+
+
+def _frame(reply: Reply) -> str:
+    """The reply's text less its faces' lines: the heading and any note after them."""
+    face_lines = {line for face in reply.faces for line in face.plain().splitlines()}
+    return "\n".join(line for line in reply.text.splitlines() if line not in face_lines)
+
+
+def _field(face: FaceLine) -> tuple[str, str]:
+    name = f"{face.number}. {face.emoji} {face.emotion} ({face.confidence:.0%})"
+    value = f"“{face.caption}”\n{face.comment}" if face.caption else face.comment
+    return (
+        shortened(escaped(name), FIELD_NAME_LIMIT),
+        shortened(escaped(value), FIELD_VALUE_LIMIT),
+    )

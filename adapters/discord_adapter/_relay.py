@@ -1,0 +1,139 @@
+"""Between Discord and the bot core: messages and interactions in, replies out."""
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+
+import aiohttp
+import discord
+
+from adapters.discord_adapter._incoming import Delivery, conversation_of, sender_of
+from adapters.discord_adapter._outgoing import post, render
+from bot.core import Bot
+from bot.events import ButtonPress, Command
+from bot.replies import Reply
+from bot.settings import DiscordSettings
+
+log = logging.getLogger(__name__)
+
+# What a download from Discord's CDN may fail with: an HTTP status, the connection, a timeout.
+DOWNLOAD_ERRORS = (discord.HTTPException, aiohttp.ClientError, TimeoutError)
+
+
+class Relay:
+    """Turns what Discord delivers into the core's events and sends the core's replies back.
+
+    Interactions are deferred before anything slow happens (a download, the analysis), since
+    Discord drops those not answered within 3 seconds; the answer follows up.
+    """
+
+    def __init__(self, bot: Bot, settings: DiscordSettings) -> None:
+        self._bot = bot
+        self._limit_mb = settings.max_attachment_mb
+
+    async def message(self, message: discord.Message, me: discord.abc.User) -> None:
+        """Every attachment of a message analysed at once and answered in order: in a DM, in
+        a channel where the message is for the bot, or where the core reads every photo."""
+        if message.author.bot or not message.attachments:
+            return
+        delivery = Delivery(
+            sender_of(message.author),
+            conversation_of(message),
+            message.created_at,
+            _for_me(message, me),
+        )
+        if not await self._bot.will_answer(delivery.unread(str(message.id))):
+            return
+        several = len(message.attachments) > 1
+        replies = await asyncio.gather(
+            *(
+                self._reply(
+                    delivery, attachment, f"{message.id}:{n}" if several else str(message.id)
+                )
+                for n, attachment in enumerate(message.attachments, start=1)
+            )
+        )
+        reference = message.to_reference(fail_if_not_exists=False)
+        for reply in replies:
+            if reply is not None:
+                await post(message.channel, reply, reference)
+
+    async def analyze(self, interaction: discord.Interaction, photo: discord.Attachment) -> None:
+        """/analyze: the attachment is the photo, addressed to the bot wherever it is used."""
+        delivery = Delivery(
+            sender_of(interaction.user, interaction.locale),
+            conversation_of(interaction),
+            interaction.created_at,
+            addressed=True,
+        )
+        await self._answer(interaction, lambda: self._reply(delivery, photo, str(interaction.id)))
+
+    async def command(
+        self,
+        interaction: discord.Interaction,
+        name: str,
+        args: tuple[str, ...] = (),
+        personal: bool = False,
+    ) -> None:
+        """A slash command as the core's Command; `personal` answers are seen only by the
+        person who asked when they ask in a guild channel."""
+        permissions = interaction.permissions
+        command = Command(
+            sender_of(interaction.user, interaction.locale),
+            conversation_of(interaction),
+            name,
+            args,
+            sender_is_admin=permissions.manage_guild or permissions.manage_messages,
+        )
+        await self._answer(interaction, lambda: self._bot.handle(command), personal)
+
+    async def press(self, interaction: discord.Interaction) -> None:
+        """A button the bot sent, pressed: its custom_id is what the core put in it."""
+        data = (interaction.data or {}).get("custom_id")
+        if not isinstance(data, str):
+            return
+        press = ButtonPress(
+            sender_of(interaction.user, interaction.locale), conversation_of(interaction), data
+        )
+        await self._answer(interaction, lambda: self._bot.handle(press), personal=True)
+
+    async def _answer(
+        self,
+        interaction: discord.Interaction,
+        reply: Callable[[], Awaitable[Reply | None]],
+        personal: bool = False,
+    ) -> None:
+        ephemeral = personal and interaction.guild_id is not None
+        await interaction.response.defer(thinking=True, ephemeral=ephemeral)
+        answer = await reply()
+        if answer is None:  # nothing to say: take the "thinking…" message away
+            await interaction.delete_original_response()
+            return
+        for part in render(answer):
+            await interaction.followup.send(ephemeral=ephemeral, **part.message())
+
+    async def _reply(
+        self, delivery: Delivery, attachment: discord.Attachment, message_id: str
+    ) -> Reply | None:
+        try:
+            event = await delivery.event(attachment, message_id, self._limit_mb)
+        except DOWNLOAD_ERRORS:
+            log.warning(
+                "downloading attachment %s (%s) of discord message %s failed",
+                attachment.id,
+                attachment.filename,
+                message_id,
+                exc_info=True,
+            )
+            return await self._bot.apology(delivery.sender)
+        return None if event is None else await self._bot.handle(event)
+
+
+def _for_me(message: discord.Message, me: discord.abc.User) -> bool:
+    """In a DM always; in a channel when it mentions the bot (not @everyone) or replies to it."""
+    if message.guild is None:
+        return True
+    if any(user.id == me.id for user in message.mentions):
+        return True
+    replied = message.reference.resolved if message.reference else None
+    return isinstance(replied, discord.Message) and replied.author.id == me.id
