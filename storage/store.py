@@ -71,8 +71,12 @@ class Store:
         # Built once: SQLAlchemy caches their SQL, yet building an ON CONFLICT clause costs
         # more than SQLite takes to run it.
         insert = database.upsert
-        people = (insert(Person), ["platform", "platform_user_id"], Person.opt_out_history)
-        chats = (insert(Chat), ["platform", "platform_chat_id"], Chat.kind)
+        people = (
+            insert(Person),
+            (Person.platform, Person.platform_user_id),
+            (Person.id, Person.opt_out_history),
+        )
+        chats = (insert(Chat), (Chat.platform, Chat.platform_chat_id), (Chat.id,))
         choices = list(choice_columns(PersonPreferences()))
         chat_settings = list(choice_columns(ChatSettings()))
         self._people_seen = _upsert(*people, refreshing=["display_name"])
@@ -319,13 +323,18 @@ class Store:
         return await _by_key(connection, upsert, rows)
 
 
-def _upsert(insert: Any, key: list[str], extra: Any, *, refreshing: Sequence[str]) -> Any:
+def _upsert(
+    insert: Any,
+    key: Sequence[Any],
+    returning: Sequence[Any],
+    *,
+    refreshing: Sequence[str],
+) -> Any:
     """`insert`, updating the `refreshing` columns of a row that already holds its `key`;
-    either way returning the key, the id and `extra` of the row."""
-    table = insert.table.c
+    either way returning the key and `returning` of the row."""
     return insert.on_conflict_do_update(
         index_elements=key, set_={column: insert.excluded[column] for column in refreshing}
-    ).returning(*(table[column] for column in key), table.id, extra)
+    ).returning(*key, *returning)
 
 
 async def _by_key(
