@@ -3,7 +3,6 @@ VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.ferbot-installed
-TINY := models/tiny
 
 .PHONY: run test bench
 
@@ -13,11 +12,8 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $@
 
-$(TINY)/ferbot.toml: $(STAMP) fer_engine/random_models.py
-	$(BIN)/ferbot make-tiny-models $(TINY)
-
-run: $(TINY)/ferbot.toml
-	$(BIN)/ferbot --config $(TINY)/ferbot.toml analyze samples/three-friends.jpg
+run: $(STAMP)
+	$(BIN)/ferbot run
 
 test: $(STAMP)
 	$(BIN)/ruff check .

@@ -27,12 +27,14 @@ import torch
 from PIL import Image
 
 from fer_engine import Engine
+from fer_engine.loading import load_pipeline
 from fer_engine.pipeline import Pipeline
 from fer_engine.random_models import random_pipeline
-from fer_engine.settings import FaceSettings, ServingSettings
+from fer_engine.settings import EngineSettings, FaceSettings, ServingSettings
 from fer_engine.stats import percentile
 
 FACE_PHOTO = Path(__file__).parents[1] / "tests" / "data" / "face.jpg"
+SAMPLES = Path(__file__).parents[1] / "tests" / "fixtures" / "faceapi"
 
 
 @dataclass(frozen=True)
@@ -132,9 +134,9 @@ def measure_direct(family: str, pipeline: Pipeline, pool: list[bytes], batch: in
 def print_table(rows: list[Row], header: str) -> None:
     print(header)
     print()
-    stages = ["cnn", "caption", "text", "head"]
+    stages = ["decode", "detect", "crop", "cnn", "caption", "text", "head"]
     print(
-        "| captioner | concurrency | batching | photos | photos/s | p50 ms | p99 ms | mean batch | "
+        "| models | concurrency | batching | photos | photos/s | p50 ms | p99 ms | mean batch | "
         + " | ".join(f"{stage} p50 ms" for stage in stages)
         + " |"
     )
@@ -149,7 +151,7 @@ def print_table(rows: list[Row], header: str) -> None:
             f"{row.p50_ms:.0f}",
             f"{row.p99_ms:.0f}",
             f"{row.mean_batch:.1f}",
-            *(f"{row.stage_ms.get(stage, 0.0):.1f}" for stage in stages),
+            *(f"{row.stage_ms[stage]:.1f}" if stage in row.stage_ms else "-" for stage in stages),
         ]
         print("| " + " | ".join(cells) + " |")
     by_key = {(r.family, r.concurrency, r.batching): r for r in rows}
@@ -163,6 +165,23 @@ def print_table(rows: list[Row], header: str) -> None:
         print("Batching on / off, photos/s: " + ", ".join(ratios))
 
 
+def photo_pool(size: str, count: int) -> list[bytes]:
+    """Published runs measure the models: aligned synthetic faces. Tiny runs take the whole
+    path of a one-face chat photo (Haar); bundled runs the six group photos of the parity test.
+    """
+    if size == "published":
+        return synthetic_faces(count, 224)
+    photos = sorted(SAMPLES.glob("sample*.jpg")) if size == "bundled" else [FACE_PHOTO]
+    return [photos[i % len(photos)].read_bytes() for i in range(count)]
+
+
+def build_pipeline(size: str, family: str, device: torch.device, new_tokens: int) -> Pipeline:
+    if size == "bundled":
+        return load_pipeline(EngineSettings(device=str(device)))
+    faces = FaceSettings(detector="whole_image" if size == "published" else "haar")
+    return random_pipeline(family, size, device, new_tokens, faces)
+
+
 def cpu_name() -> str:
     for line in Path("/proc/cpuinfo").read_text().splitlines():
         if line.startswith("model name"):
@@ -172,7 +191,7 @@ def cpu_name() -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--size", choices=["tiny", "published"], default="tiny")
+    parser.add_argument("--size", choices=["tiny", "published", "bundled"], default="tiny")
     parser.add_argument("--families", nargs="+", choices=["opt", "t5"], default=["t5"])
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--concurrency", nargs="+", type=int, default=[1, 8, 64])
@@ -195,18 +214,13 @@ def main() -> None:
     args = parser.parse_args()
 
     device = torch.device(args.device)
-    published = args.size == "published"
-    # Published runs measure the models: aligned synthetic faces. Tiny runs take the whole
-    # path a chat photo takes, Haar detection included.
-    faces = FaceSettings(detector="whole_image" if published else "haar")
     largest = max(args.concurrency)
-    count = max(args.min_photos, args.photos_per_slot * largest)
-    pool = synthetic_faces(count, 224) if published else [FACE_PHOTO.read_bytes()] * count
+    pool = photo_pool(args.size, max(args.min_photos, args.photos_per_slot * largest))
     rows = []
-    for family in args.families:
+    for family in ["bundled"] if args.size == "bundled" else args.families:
         torch.manual_seed(0)
         started = time.perf_counter()
-        pipeline = random_pipeline(family, args.size, device, args.new_tokens, faces)
+        pipeline = build_pipeline(args.size, family, device, args.new_tokens)
         built = time.perf_counter() - started
         print(f"built {args.size} {family} pipeline in {built:.1f} s", flush=True)
         for concurrency in args.concurrency:
@@ -223,8 +237,9 @@ def main() -> None:
         if device.type == "cuda":
             torch.cuda.empty_cache()
     name = torch.cuda.get_device_name(device) if device.type == "cuda" else cpu_name()
+    tokens = "" if args.size == "bundled" else f", {args.new_tokens} new tokens"
     header = (
-        f"{args.size} models, {args.new_tokens} new tokens, device {device} ({name}), "
+        f"{args.size} models{tokens}, device {device} ({name}), "
         f"torch {torch.__version__}, {torch.get_num_threads()} CPU threads, "
         f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
     )

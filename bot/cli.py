@@ -106,6 +106,25 @@ async def _analyze_one(engine: Engine, path: Path) -> PhotoReport:
         return PhotoReport(str(path), None, INTERNAL_ERROR)
 
 
+@main.command()
+@click.option("--console", is_flag=True, help="Also chat in this terminal when bots run.")
+@click.pass_context
+def run(ctx: click.Context, console: bool) -> None:
+    """Run the bot: Telegram when $TELEGRAM_TOKEN is set, else a chat in this terminal."""
+    from bot.app import run as run_bot
+
+    settings = _settings(ctx)
+    try:
+        asyncio.run(run_bot(settings, console))
+    except SettingsError as exc:
+        raise click.ClickException(str(exc)) from exc
+    except EngineError as exc:
+        click.echo(f"ferbot: {exc}", err=True)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        pass
+
+
 @main.command("make-tiny-models")
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
 def make_tiny_models(folder: Path) -> None:

@@ -8,9 +8,9 @@ import os
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from fer_engine.settings import EngineSettings
 from storage.settings import StorageSettings, url_has_password
@@ -24,13 +24,43 @@ class SettingsError(Exception):
     """The configuration cannot be used; the message says which file or variable to fix."""
 
 
-class Settings(BaseModel):
-    """The root of config.toml."""
-
+class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class BotSettings(_Section):
+    """How the bot behaves on every platform."""
+
+    operators: tuple[str, ...] = ()  # "telegram:12345": may use /stats
+    photos_per_window: int = Field(10, ge=1)
+    rate_window_s: float = Field(60.0, gt=0)
+    digest_grace_s: float = Field(3600.0, ge=0)  # a digest missed while down is sent this late
+
+
+class TelegramSettings(_Section):
+    """The Telegram adapter; its token comes only from $TELEGRAM_TOKEN."""
+
+    mode: Literal["polling", "webhook"] = "polling"
+    webhook_url: str = ""  # public https URL Telegram posts to (webhook mode)
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = Field(8443, ge=1, le=65535)
+    api_url: str = "https://api.telegram.org/bot"
+    file_url: str = "https://api.telegram.org/file/bot"
+    max_download_mb: int = Field(20, ge=1)  # Telegram's own limit for bots
+    concurrent_updates: int = Field(64, ge=1)
+    # Telegram's limit for a bot's messages across all chats; raise it only for a local Bot
+    # API server or a test fake.
+    messages_per_s: float = Field(30.0, gt=0)
+    retries_after_flood: int = Field(5, ge=0)  # a 429 is waited out and retried this often
+
+
+class Settings(_Section):
+    """The root of config.toml."""
 
     engine: EngineSettings = EngineSettings()
     storage: StorageSettings = StorageSettings()
+    bot: BotSettings = BotSettings()
+    telegram: TelegramSettings = TelegramSettings()
 
 
 def load_settings(path: Path | None = None, environ: Mapping[str, str] = os.environ) -> Settings:

@@ -27,3 +27,4 @@ class Analysis:
     image_size: tuple[int, int]
     model_version: str
     timings: Mapping[str, float]
+    faces_found: int = 0  # before keeping the `max_faces` largest

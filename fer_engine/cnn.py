@@ -12,6 +12,9 @@ from torch import nn
 from torchvision.transforms.v2 import functional as tvf
 
 from fer_engine.errors import ModelUnavailable
+from fer_engine.faceapi.bundled import EXPRESSION_WEIGHTS, load_expression_features
+from fer_engine.faceapi.expression_net import ExpressionFeatures
+from fer_engine.faces import FaceBox, square_crop
 from fer_engine.settings import CnnSettings
 
 _WEIGHTS_SETTING = "engine.cnn.weights"
@@ -40,12 +43,17 @@ BACKBONES: dict[str, Backbone] = {
 class CnnFeatures(nn.Module):
     """Pooled features (the study's 1024-d for DenseNet121) and a grid of spatial tokens."""
 
-    def __init__(self, arch: str, model: nn.Module, token_grid: int) -> None:
+    def __init__(self, arch: str, model: nn.Module, token_grid: int, input_size: int) -> None:
         super().__init__()
         self.arch = arch
         self.token_grid = token_grid
+        self.input_size = input_size
         self.model = model
         self.pooled_dim, self.token_dim = self._dims()
+
+    def preprocess(self, image: Image.Image, box: FaceBox, margin: float) -> torch.Tensor:
+        """The face as a square crop with `margin`, resized and ImageNet-normalised."""
+        return preprocess_crop(square_crop(image, box, margin), self.input_size)
 
     def feature_map(self, pixels: torch.Tensor) -> torch.Tensor:
         if self.arch == "densenet121":
@@ -83,11 +91,18 @@ def preprocess_crop(crop: Image.Image, input_size: int) -> torch.Tensor:
     return tvf.normalize(pixels, IMAGENET_MEAN, IMAGENET_STD)
 
 
-def load_cnn(settings: CnnSettings, offline: bool) -> CnnFeatures:
-    """Build the backbone `settings.arch` with weights `none`, `imagenet` or a checkpoint path.
+CnnBranch = CnnFeatures | ExpressionFeatures
 
-    Offline, ImageNet weights come from torch's hub cache ($TORCH_HOME) or not at all.
+
+def load_cnn(settings: CnnSettings, offline: bool) -> CnnBranch:
+    """The CNN `settings.arch` names, with its weights.
+
+    The bundled expression net loads from the package (or a converted file); torchvision
+    backbones take `none`, `imagenet` or a checkpoint path. Offline, ImageNet weights come
+    from torch's hub cache ($TORCH_HOME) or not at all.
     """
+    if settings.arch == "faceapi_expression":
+        return _load_expression_net(settings)
     backbone = BACKBONES[settings.arch]
     if settings.weights == "none":
         model = backbone.build(weights=None)
@@ -112,7 +127,16 @@ def load_cnn(settings: CnnSettings, offline: bool) -> CnnFeatures:
     else:
         model = backbone.build(weights=None)
         _load_checkpoint(model, Path(settings.weights), settings.arch, backbone.classifier_prefix)
-    return CnnFeatures(settings.arch, model, settings.token_grid).eval()
+    return CnnFeatures(settings.arch, model, settings.token_grid, settings.input_size).eval()
+
+
+def _load_expression_net(settings: CnnSettings) -> ExpressionFeatures:
+    path = EXPRESSION_WEIGHTS if settings.weights == "bundled" else Path(settings.weights)
+    if not path.is_file():
+        raise ModelUnavailable(
+            f"expression net weights {path} do not exist", _WEIGHTS_SETTING, "'bundled' or a file"
+        )
+    return load_expression_features(settings.token_grid, path)
 
 
 def _load_checkpoint(model: nn.Module, path: Path, arch: str, classifier_prefix: str) -> None:

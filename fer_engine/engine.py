@@ -114,6 +114,7 @@ class Engine:
             photo = await loop.run_in_executor(self._decode_pool, self.pipeline.prepare, data)
         finally:
             self._preparing -= 1
+        self._stats.record_stages(photo.timings)
         results: list[FaceResult] = []
         timings = dict(photo.timings)
         if photo.faces:
@@ -133,7 +134,7 @@ class Engine:
             box = prepared.box
             faces.append(
                 Face(
-                    box=(box.x, box.y, box.w, box.h),
+                    box=box.rounded(),
                     emotion=EMOTIONS[best],
                     confidence=result.probs[best],
                     probs=dict(zip(EMOTIONS, result.probs, strict=True)),
@@ -141,7 +142,9 @@ class Engine:
                     landmarks=box.landmarks,
                 )
             )
-        return Analysis(tuple(faces), photo.image_size, self.model_version, timings)
+        return Analysis(
+            tuple(faces), photo.image_size, self.model_version, timings, photo.faces_found
+        )
 
     def stats(self) -> EngineStats:
         """Queue depth, batch sizes, latencies and errors so far."""

@@ -1,6 +1,12 @@
 """Errors the engine raises; the ones a person may see carry the sentence shown to them."""
 
+from typing import Literal
+
 _MAX_PROBLEM_CHARS = 240
+
+BadImageReason = Literal[
+    "empty", "not_a_picture", "wrong_format", "damaged", "too_many_bytes", "too_many_pixels"
+]
 
 
 class EngineError(Exception):
@@ -16,7 +22,15 @@ class UserFacingError(EngineError):
 
 
 class BadImage(UserFacingError):
-    """The bytes are not a picture the engine will decode (format, size, damage)."""
+    """The bytes are not a picture the engine will decode (format, size, damage).
+
+    `reason` names the case (empty, not_a_picture, wrong_format, damaged, too_many_bytes,
+    too_many_pixels) so a bot can say it in the person's language.
+    """
+
+    def __init__(self, message: str, reason: BadImageReason) -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 class EngineBusy(UserFacingError):

@@ -15,18 +15,22 @@ _HAAR_CASCADE = cv2.data.haarcascades + "haarcascade_frontalface_default.xml"
 
 @dataclass(frozen=True)
 class FaceBox:
-    """A face found in a picture, in its pixel coordinates."""
+    """A face found in a picture, in its pixel coordinates (sub-pixel where a detector gives it)."""
 
-    x: int
-    y: int
-    w: int
-    h: int
+    x: float
+    y: float
+    w: float
+    h: float
     score: float
     landmarks: tuple[tuple[float, float], ...] | None = None
 
     @property
-    def area(self) -> int:
+    def area(self) -> float:
         return self.w * self.h
+
+    def rounded(self) -> tuple[int, int, int, int]:
+        """(x, y, w, h) in whole pixels, for people and the JSON contract."""
+        return round(self.x), round(self.y), round(self.w), round(self.h)
 
 
 class FaceDetector(Protocol):
@@ -80,22 +84,9 @@ class HaarDetector:
             outputRejectLevels=True,
         )
         return [
-            FaceBox(
-                x=round(x / scale),
-                y=round(y / scale),
-                w=round(w / scale),
-                h=round(h / scale),
-                score=float(weight),
-            )
+            FaceBox(x / scale, y / scale, w / scale, h / scale, score=float(weight))
             for (x, y, w, h), weight in zip(boxes, np.ravel(weights), strict=True)
         ]
-
-
-def build_detector(settings: FaceSettings) -> FaceDetector:
-    """The detector `settings.detector` names."""
-    if settings.detector == "whole_image":
-        return WholeImageDetector()
-    return HaarDetector(settings)
 
 
 def select_faces(boxes: list[FaceBox], max_faces: int) -> list[FaceBox]:

@@ -39,16 +39,16 @@ def decode_image(data: bytes, limits: ImageSettings) -> Image.Image:
     claiming gigapixels costs nothing. Every refusal is a `BadImage` a person can read.
     """
     if not data:
-        raise BadImage(EMPTY_FILE)
+        raise BadImage(EMPTY_FILE, "empty")
     if len(data) > limits.max_bytes:
-        raise BadImage(_too_large_bytes(limits.max_bytes))
+        raise BadImage(_too_large_bytes(limits.max_bytes), "too_many_bytes")
     image = _open_header(data, limits)
     try:
         image.seek(0)  # GIF and MPO: the first frame only
         image.load()
     except (OSError, ValueError, SyntaxError, EOFError) as exc:
         log.info("refused a damaged %s picture: %s", image.format, exc)
-        raise BadImage(DAMAGED) from exc
+        raise BadImage(DAMAGED, "damaged") from exc
     return _to_rgb(_upright(image))
 
 
@@ -59,16 +59,16 @@ def _open_header(data: bytes, limits: ImageSettings) -> Image.Image:
         try:
             image = Image.open(io.BytesIO(data))
         except Image.DecompressionBombError as exc:
-            raise BadImage(_too_many_pixels(limits.max_pixels)) from exc
+            raise BadImage(_too_many_pixels(limits.max_pixels), "too_many_pixels") from exc
         except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError) as exc:
-            raise BadImage(NOT_A_PICTURE) from exc
+            raise BadImage(NOT_A_PICTURE, "not_a_picture") from exc
     if image.format not in ACCEPTED_FORMATS:
-        raise BadImage(WRONG_FORMAT)
+        raise BadImage(WRONG_FORMAT, "wrong_format")
     width, height = image.size
     if width < 1 or height < 1:
-        raise BadImage(NOT_A_PICTURE)
+        raise BadImage(NOT_A_PICTURE, "not_a_picture")
     if width * height > limits.max_pixels:
-        raise BadImage(_too_many_pixels(limits.max_pixels))
+        raise BadImage(_too_many_pixels(limits.max_pixels), "too_many_pixels")
     return image
 
 

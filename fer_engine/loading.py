@@ -1,6 +1,7 @@
 """Building a pipeline from settings: the one way production and tests load models."""
 
 import logging
+from pathlib import Path
 
 import torch
 
@@ -8,9 +9,11 @@ from fer_engine.captioner import load_captioner
 from fer_engine.checkpoints import load_head
 from fer_engine.cnn import load_cnn
 from fer_engine.errors import ModelUnavailable
-from fer_engine.faces import build_detector
+from fer_engine.faceapi.bundled import EXPRESSION_HEAD, load_ssd
+from fer_engine.faceapi.face_detector import SsdFaceDetector
+from fer_engine.faces import FaceDetector, HaarDetector, WholeImageDetector
 from fer_engine.pipeline import Pipeline
-from fer_engine.settings import EngineSettings
+from fer_engine.settings import EngineSettings, FaceSettings
 from fer_engine.text_encoder import load_text_encoder
 
 log = logging.getLogger(__name__)
@@ -28,17 +31,30 @@ def resolve_device(name: str) -> torch.device:
     return device
 
 
+def head_folder(checkpoint: str) -> Path:
+    """`bundled` is the expression net's own classifier, shipped in the package."""
+    return EXPRESSION_HEAD if checkpoint == "bundled" else Path(checkpoint)
+
+
+def build_detector(settings: FaceSettings, device: torch.device) -> FaceDetector:
+    """The face detector `settings.detector` names."""
+    if settings.detector == "ssd":
+        return SsdFaceDetector(load_ssd(device), settings.min_confidence)
+    if settings.detector == "whole_image":
+        return WholeImageDetector()
+    return HaarDetector(settings)
+
+
 def load_pipeline(settings: EngineSettings) -> Pipeline:
     """Load every model `settings` names, head first so a wrong head fails before big downloads."""
     device = resolve_device(settings.device)
-    head = load_head(settings.head.checkpoint)
+    head = load_head(head_folder(settings.head.checkpoint))
     captioner = text_encoder = None
     if head.metadata.spec.uses_text and settings.mode == "fusion":
         captioner = load_captioner(settings.captioner, device, settings.offline)
         text_encoder = load_text_encoder(settings.text_encoder, device, settings.offline)
     cnn = load_cnn(settings.cnn, settings.offline).to(device)
-    pipeline = Pipeline(
-        settings, build_detector(settings.faces), cnn, head, captioner, text_encoder
-    )
+    detector = build_detector(settings.faces, device)
+    pipeline = Pipeline(settings, detector, cnn, head, captioner, text_encoder)
     log.info("engine models loaded on %s: %s", device, pipeline.model_version)
     return pipeline

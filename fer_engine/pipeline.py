@@ -16,7 +16,7 @@ import torch
 
 from fer_engine.captioner import Captioner
 from fer_engine.checkpoints import LoadedHead, model_name
-from fer_engine.cnn import CnnFeatures, preprocess_crop
+from fer_engine.cnn import CnnBranch
 from fer_engine.errors import CheckpointMismatch
 from fer_engine.faces import FaceBox, FaceDetector, select_faces, square_crop
 from fer_engine.heads import HeadInputs
@@ -45,6 +45,7 @@ class PreparedPhoto:
     image_size: tuple[int, int]
     faces: tuple[PreparedFace, ...]
     timings: dict[str, float]
+    faces_found: int
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,7 @@ class Pipeline:
         self,
         settings: EngineSettings,
         detector: FaceDetector,
-        cnn: CnnFeatures,
+        cnn: CnnBranch,
         head: LoadedHead,
         captioner: Captioner | None = None,
         text_encoder: TextEncoder | None = None,
@@ -106,14 +107,16 @@ class Pipeline:
         started = time.perf_counter()
         image = decode_image(data, self.settings.image)
         decoded = time.perf_counter()
-        boxes = select_faces(self.detector.detect(image), self.settings.faces.max_faces)
+        found = self.detector.detect(image)
+        boxes = select_faces(found, self.settings.faces.max_faces)
         detected = time.perf_counter()
         faces = []
+        margin = self.settings.faces.margin
         for box in boxes:
-            crop = square_crop(image, box, self.settings.faces.margin)
-            caption_pixels = self.captioner.preprocess(crop) if self.uses_text else None
-            cnn_pixels = preprocess_crop(crop, self.settings.cnn.input_size)
-            faces.append(PreparedFace(box, cnn_pixels, caption_pixels))
+            caption_pixels = None
+            if self.uses_text:
+                caption_pixels = self.captioner.preprocess(square_crop(image, box, margin))
+            faces.append(PreparedFace(box, self.cnn.preprocess(image, box, margin), caption_pixels))
         done = time.perf_counter()
         return PreparedPhoto(
             image_size=image.size,
@@ -123,6 +126,7 @@ class Pipeline:
                 "detect": detected - decoded,
                 "crop": done - detected,
             },
+            faces_found=len(found),
         )
 
     def infer(self, faces: Sequence[PreparedFace]) -> tuple[list[FaceResult], BatchReport]:

@@ -28,9 +28,9 @@ from transformers import (
 from fer_engine.captioner import Captioner
 from fer_engine.checkpoints import HeadMetadata, LoadedHead, save_head
 from fer_engine.cnn import load_cnn
-from fer_engine.faces import build_detector
 from fer_engine.heads import HEADS, HeadSpec, build_head
 from fer_engine.hub import model_dtype
+from fer_engine.loading import build_detector
 from fer_engine.pipeline import Pipeline
 from fer_engine.settings import (
     CaptionerSettings,
@@ -278,7 +278,7 @@ def random_pipeline(
         text_encoder=TextEncoderSettings(model=text_id),
     )
     head = LoadedHead(build_head(spec), metadata, fingerprint="random")
-    return Pipeline(settings, build_detector(faces), cnn, head, captioner, text_encoder)
+    return Pipeline(settings, build_detector(faces, device), cnn, head, captioner, text_encoder)
 
 
 def save_tiny_models(folder: Path, prompt: str = CaptionerSettings().prompt) -> Path:

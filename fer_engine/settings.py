@@ -1,9 +1,11 @@
 """Typed settings of the engine: the `[engine]` tables of config.toml."""
 
-from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+# The bundled expression net's fixed input (face-api's FaceExpressionNet).
+BUNDLED_INPUT_SIZE = 112
 
 
 class _Section(BaseModel):
@@ -21,7 +23,8 @@ class ImageSettings(_Section):
 class FaceSettings(_Section):
     """How faces are found and cropped."""
 
-    detector: Literal["haar", "whole_image"] = "haar"
+    detector: Literal["ssd", "haar", "whole_image"] = "ssd"
+    min_confidence: float = Field(0.5, gt=0.0, lt=1.0)
     max_faces: int = Field(5, ge=1)
     margin: float = Field(0.25, ge=0.0, le=2.0)
     min_face_px: int = Field(24, ge=1)
@@ -30,12 +33,23 @@ class FaceSettings(_Section):
 
 
 class CnnSettings(_Section):
-    """The CNN branch: a torchvision backbone and where its weights come from."""
+    """The CNN branch: the bundled expression net or a torchvision backbone, and its weights."""
 
-    arch: Literal["densenet121", "resnet18", "vgg16"] = "densenet121"
-    weights: str = "imagenet"
-    input_size: int = Field(224, ge=32)
+    arch: Literal["faceapi_expression", "densenet121", "resnet18", "vgg16"] = "faceapi_expression"
+    weights: str = "bundled"
+    input_size: int = Field(112, ge=32)
     token_grid: int = Field(3, ge=1)
+
+    @model_validator(mode="after")
+    def _fits_the_arch(self) -> "CnnSettings":
+        bundled_net = self.arch == "faceapi_expression"
+        if bundled_net and self.input_size != BUNDLED_INPUT_SIZE:
+            raise ValueError(f"faceapi_expression takes input_size {BUNDLED_INPUT_SIZE}")
+        if bundled_net and self.weights in ("imagenet", "none"):
+            raise ValueError("faceapi_expression weights are 'bundled' or a converted file")
+        if not bundled_net and self.weights == "bundled":
+            raise ValueError(f"no bundled weights for {self.arch}: use imagenet, none or a path")
+        return self
 
 
 class CaptionerSettings(_Section):
@@ -54,9 +68,9 @@ class TextEncoderSettings(_Section):
 
 
 class HeadSettings(_Section):
-    """The classifier head: a folder holding head.safetensors and head.json."""
+    """The classifier head: "bundled" or a folder holding head.safetensors and head.json."""
 
-    checkpoint: Path = Path("models/head")
+    checkpoint: str = "bundled"
 
 
 class ServingSettings(_Section):
@@ -72,7 +86,7 @@ class ServingSettings(_Section):
 class EngineSettings(_Section):
     """Everything the engine needs to load its models and serve requests."""
 
-    mode: Literal["cnn", "fusion"] = "fusion"
+    mode: Literal["cnn", "fusion"] = "cnn"
     device: str = "auto"
     offline: bool = False
     serving: ServingSettings = ServingSettings()

@@ -54,6 +54,10 @@ class StatsRecorder:
     def record_batch(self, faces: int, timings: Mapping[str, float], oom_splits: int) -> None:
         self.batch_sizes[faces] += 1
         self.oom_splits += oom_splits
+        self.record_stages(timings)
+
+    def record_stages(self, timings: Mapping[str, float]) -> None:
+        """Seconds per stage: per photo (decode, detect, crop) or per batch (model stages)."""
         for stage, seconds in timings.items():
             self._stages.setdefault(stage, deque(maxlen=_WINDOW)).append(seconds)
 

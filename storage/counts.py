@@ -7,7 +7,7 @@ building a SQLAlchemy expression costs more than SQLite takes to run a small que
 """
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
@@ -71,6 +71,33 @@ async def top_contributors(
     not opt out of being named, most photos first."""
     values = {"chat_id": chat_id, "start": start, "end": end, "top": top}
     return list(await connection.execute(_TOP_CONTRIBUTORS, values))
+
+
+async def per_utc_hour(
+    connection: AsyncConnection, chat_id: int, start: datetime, end: datetime
+) -> list[tuple[datetime, int]]:
+    """(UTC hour, photos) of one chat in the window: at most 24 rows a day, whatever its size.
+
+    The hour is cut from the stored instant by each database's own means (SQLite keeps UTC
+    text, PostgreSQL a timestamptz); the caller turns UTC hours into the chat's local ones.
+    """
+    if connection.dialect.name == "sqlite":
+        hour = func.substr(Analysis.created_at, 1, 13)
+    else:
+        hour = func.date_trunc("hour", func.timezone("UTC", Analysis.created_at))
+    hours = (
+        select(hour.label("hour"))
+        .where(Analysis.chat_id == chat_id, between(start, end))
+        .subquery()
+    )
+    query = select(hours.c.hour, func.count()).group_by(hours.c.hour)
+    return [(_utc_hour(value), photos) for value, photos in await connection.execute(query)]
+
+
+def _utc_hour(value: str | datetime) -> datetime:
+    if isinstance(value, str):  # SQLite: "YYYY-MM-DD HH"
+        return datetime.strptime(value, "%Y-%m-%d %H").replace(tzinfo=UTC)
+    return value.replace(tzinfo=UTC)
 
 
 @cache

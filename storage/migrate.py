@@ -6,6 +6,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, text
 
 from storage.engine import Database
@@ -27,6 +28,11 @@ async def downgrade(database: Database, revision: str) -> None:
     """Undo migrations down to `revision` ("base": an empty database)."""
     async with database.writing() as connection:
         await connection.run_sync(_run, command.downgrade, revision)
+
+
+def head_revision() -> str:
+    """The latest revision the migrations know."""
+    return ScriptDirectory(str(MIGRATIONS)).get_current_head()
 
 
 async def current_revision(database: Database) -> str | None:

@@ -1,4 +1,5 @@
-"""The tables: people, chats and analyses. Photos are never stored, only what was seen in them.
+"""The tables: people, chats, analyses and digest claims. Photos are never stored, only what
+was seen in them.
 
 Every change to these classes needs a migration in storage/migrations/versions/;
 tests/storage/test_migrations.py fails while the two disagree.
@@ -81,7 +82,22 @@ class Chat(Base):
     summary_cron: Mapped[str | None] = mapped_column(AnyText())
     summary_min_photos: Mapped[int] = mapped_column(Integer)
     negative_alert_share: Mapped[float | None] = mapped_column(Float)
+    auto_analysis: Mapped[bool]
+    language: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class DigestRun(Base):
+    """A scheduled digest claimed for sending: one row per (chat, due time), whichever bot
+    process claims it first. A restart or a second process finds the claim and sends nothing."""
+
+    __tablename__ = "digest_runs"
+    __table_args__ = (UniqueConstraint("chat_id", "due_at"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    chat_id: Mapped[int] = mapped_column(ForeignKey(Chat.id, ondelete="CASCADE"))
+    due_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    claimed_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class Analysis(Base):

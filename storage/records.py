@@ -128,13 +128,16 @@ class PersonPreferences:
 @dataclass(frozen=True)
 class ChatSettings:
     """How a chat wants its summaries: in which time zone, on which schedule (a cron line;
-    None: never), from how many photos on, and above which share of negative emotions the
-    bot should speak up (None: never)."""
+    None: never), from how many photos on, above which share of negative emotions the bot
+    should speak up (None: never), and in which language (that of the admin who set them).
+    `auto_analysis`: the bot reads every photo posted there, not only those addressed to it."""
 
     timezone: str = "UTC"
     summary_cron: str | None = None
     summary_min_photos: int = 1
     negative_alert_share: float | None = None
+    auto_analysis: bool = False
+    language: str | None = None
 
     def __post_init__(self) -> None:
         _check_timezone(self.timezone)

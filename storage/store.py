@@ -1,9 +1,11 @@
 """The store: every query the bot makes of its records, each one transaction on an index."""
 
 import logging
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, Self
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, Row, bindparam, delete, exists, select
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -12,7 +14,7 @@ from storage import counts
 from storage.engine import Database
 from storage.export import person_export_json
 from storage.migrate import upgrade
-from storage.models import Analysis, Chat, Person
+from storage.models import Analysis, Chat, DigestRun, Person
 from storage.records import (
     AnalysisRecord,
     ChatRef,
@@ -83,6 +85,11 @@ class Store:
         self._people_choosing = _upsert(*people, refreshing=["display_name", *choices])
         self._chats_seen = _upsert(*chats, refreshing=["kind", "title"])
         self._chats_setting = _upsert(*chats, refreshing=["kind", "title", *chat_settings])
+        self._digest_claims = (
+            insert(DigestRun)
+            .on_conflict_do_nothing(index_elements=["chat_id", "due_at"])
+            .returning(DigestRun.id)
+        )
         self._new_analyses = (
             insert(Analysis)
             .on_conflict_do_nothing(index_elements=["chat_id", "platform_message_id"])
@@ -278,6 +285,46 @@ class Store:
             return tuple(
                 ScheduledChat(chat_ref_of(chat), choices_of(ChatSettings, chat)) for chat in chats
             )
+
+    async def scheduled_chat(self, platform: str, chat_id: str) -> ScheduledChat | None:
+        """One chat with its settings, if it has a summary schedule (as a job fires)."""
+        async with self._db.reading() as connection:
+            chat = (
+                await connection.execute(
+                    select(Chat).where(is_chat(platform, chat_id), Chat.summary_cron.is_not(None))
+                )
+            ).one_or_none()
+        return ScheduledChat(chat_ref_of(chat), choices_of(ChatSettings, chat)) if chat else None
+
+    async def claim_digest(self, platform: str, chat_id: str, due_at: datetime) -> bool:
+        """Claim the digest of a chat due at `due_at`; False if it was claimed before (by this
+        process before a restart, or by another process sharing the database)."""
+        async with self._db.writing() as connection:
+            chat = await connection.scalar(select(Chat.id).where(is_chat(platform, chat_id)))
+            if chat is None:
+                return False
+            row = {"chat_id": chat, "due_at": due_at, "claimed_at": datetime.now(UTC)}
+            return (await connection.execute(self._digest_claims, [row])).first() is not None
+
+    async def chat_hours(
+        self, platform: str, chat_id: str, start: datetime, end: datetime
+    ) -> dict[int, int]:
+        """Photos per local hour of day (0-23) in a chat's window, in the chat's time zone."""
+        async with self._db.reading() as connection:
+            chat = (
+                await connection.execute(
+                    select(Chat.id, Chat.timezone).where(is_chat(platform, chat_id))
+                )
+            ).one_or_none()
+            if chat is None:
+                return {}
+            per_hour = await counts.per_utc_hour(connection, chat.id, start, end)
+        zone = ZoneInfo(chat.timezone)
+        hours: Counter[int] = Counter()
+        for utc_hour, photos in per_hour:
+            # The local hour holding the middle of the UTC hour (exact but in half-hour zones).
+            hours[(utc_hour + timedelta(minutes=30)).astimezone(zone).hour] += photos
+        return dict(hours)
 
     async def _choices(
         self, kind: type[Choices], model: type[Person | Chat], where: ColumnElement[bool]

@@ -60,3 +60,9 @@ def tiny_pipeline(tiny_settings: EngineSettings) -> Pipeline:
 @pytest.fixture(scope="session")
 def aligned_pipeline(tiny_pipeline: Pipeline) -> Pipeline:
     return whole_image(tiny_pipeline)
+
+
+@pytest.fixture(scope="session")
+def bundled_pipeline() -> Pipeline:
+    """The defaults: bundled SSD faces and expression net, on the CPU."""
+    return load_pipeline(EngineSettings(device="cpu"))

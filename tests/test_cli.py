@@ -9,7 +9,8 @@ from click.testing import CliRunner, Result
 
 from bot.cli import main
 from fer_engine import EMOTIONS
-from tests.images import FACE_JPEG, encode, noise
+from storage.migrate import head_revision
+from tests.images import FACE_JPEG, GROUP_JPEG, encode, noise
 
 FERBOT = Path(sys.executable).parent / "ferbot"
 
@@ -57,6 +58,14 @@ def test_analyze_exits_0_when_every_photo_is_analysed(tiny_models: Path) -> None
     assert result.output.startswith(f"{FACE_JPEG}: 1 face\n  1. ")
 
 
+def test_analyze_names_emotions_offline_on_the_defaults(tmp_path: Path) -> None:
+    defaults = write(tmp_path, "empty.toml", b"")
+    result = CliRunner().invoke(main, ["--config", str(defaults), "analyze", str(GROUP_JPEG)])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"{GROUP_JPEG}: 3 faces\n")
+    assert "happy" in result.output
+
+
 def test_an_unreadable_path_is_reported_on_its_line(tiny_models: Path, tmp_path: Path) -> None:
     result = CliRunner().invoke(
         main, ["--config", str(tiny_models / "ferbot.toml"), "analyze", str(tmp_path / "gone.jpg")]
@@ -92,7 +101,8 @@ def db(tmp_path: Path, *arguments: str) -> Result:
 def test_db_upgrade_brings_a_new_database_to_the_latest_revision(tmp_path: Path) -> None:
     result = db(tmp_path, "upgrade")
     assert result.exit_code == 0, result.output
-    assert result.output == f"sqlite+aiosqlite:///{tmp_path / 'ferbot.db'}: revision 0001\n"
+    url = f"sqlite+aiosqlite:///{tmp_path / 'ferbot.db'}"
+    assert result.output == f"{url}: revision {head_revision()}\n"
 
 
 def test_db_downgrade_to_base_leaves_no_table_of_the_store(tmp_path: Path) -> None:

@@ -27,20 +27,26 @@ def test_each_backbone_gives_its_published_feature_width(
 def test_checkpoint_weights_are_the_ones_used(tmp_path: Path) -> None:
     trained = torchvision.models.resnet18(weights=None, num_classes=7)  # a 7-class fine-tune
     save_file(trained.state_dict(), tmp_path / "cnn.safetensors")
-    cnn = load_cnn(CnnSettings(arch="resnet18", weights=str(tmp_path / "cnn.safetensors")), True)
+    settings = CnnSettings(
+        arch="resnet18", weights=str(tmp_path / "cnn.safetensors"), input_size=64
+    )
+    cnn = load_cnn(settings, offline=True)
     assert torch.equal(cnn.model.conv1.weight, trained.conv1.weight)
 
 
 def test_a_checkpoint_of_another_architecture_is_refused(tmp_path: Path) -> None:
     save_file(torchvision.models.resnet18(weights=None).state_dict(), tmp_path / "r18.safetensors")
-    settings = CnnSettings(arch="densenet121", weights=str(tmp_path / "r18.safetensors"))
+    settings = CnnSettings(
+        arch="densenet121", weights=str(tmp_path / "r18.safetensors"), input_size=64
+    )
     with pytest.raises(ModelUnavailable, match=r"engine\.cnn\.weights"):
         load_cnn(settings, offline=True)
 
 
 def test_a_missing_checkpoint_names_the_setting(tmp_path: Path) -> None:
     with pytest.raises(ModelUnavailable, match="FERBOT_ENGINE__CNN__WEIGHTS"):
-        load_cnn(CnnSettings(weights=str(tmp_path / "missing.safetensors")), offline=True)
+        settings = CnnSettings(arch="densenet121", weights=str(tmp_path / "missing.safetensors"))
+        load_cnn(settings, offline=True)
 
 
 def test_offline_imagenet_weights_not_in_the_cache_name_the_setting(
@@ -48,4 +54,4 @@ def test_offline_imagenet_weights_not_in_the_cache_name_the_setting(
 ) -> None:
     monkeypatch.setenv("TORCH_HOME", str(tmp_path))
     with pytest.raises(ModelUnavailable, match=r"not in .* engine\.offline is set"):
-        load_cnn(CnnSettings(weights="imagenet"), offline=True)
+        load_cnn(CnnSettings(arch="densenet121", weights="imagenet"), offline=True)

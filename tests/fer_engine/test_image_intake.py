@@ -116,3 +116,18 @@ def test_exif_orientation_is_applied() -> None:
     assert upright.size == (20, 40)
     assert upright.getpixel((10, 5))[0] > 200  # turned clockwise: the left half is now on top
     assert upright.getpixel((10, 35))[2] > 200
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"", "empty"),
+        (b"plain text, no picture", "not_a_picture"),
+        (encode(noise(6), "TIFF"), "wrong_format"),
+        (png_header_claiming(50_000, 50_000), "too_many_pixels"),
+    ],
+)
+def test_every_refusal_names_its_reason_for_translation(data: bytes, reason: str) -> None:
+    with pytest.raises(BadImage) as caught:
+        decode_image(data, LIMITS)
+    assert caught.value.reason == reason

@@ -1,15 +1,15 @@
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from storage import StorageSettings, Store
 from storage.engine import Database
-from storage.migrate import current_revision, downgrade, upgrade
+from storage.migrate import current_revision, downgrade, head_revision, upgrade
 from storage.models import Base
 
 from .builders import photo
 
-TABLES = {"people", "chats", "analyses"}
+TABLES = set(Base.metadata.tables)
 
 
 async def tables(database: Database) -> set[str]:
@@ -23,7 +23,7 @@ async def test_migrations_take_an_empty_database_to_the_latest_revision(
     database = Database(StorageSettings(url=empty_database_url))
     assert await current_revision(database) is None
     await upgrade(database)
-    assert await current_revision(database) == "0001"
+    assert await current_revision(database) == head_revision()
     assert await tables(database) == TABLES | {"alembic_version"}
     await database.close()
 
@@ -50,7 +50,7 @@ async def test_downgrading_to_base_drops_every_table_and_upgrading_builds_them_a
     assert await current_revision(database) is None
     assert await tables(database) == {"alembic_version"}
     await upgrade(database)
-    assert await current_revision(database) == "0001"
+    assert await current_revision(database) == head_revision()
     assert await tables(database) == TABLES | {"alembic_version"}
     await database.close()
 
@@ -71,3 +71,23 @@ async def test_opening_a_store_again_keeps_what_it_holds(
             "telegram", "1001", now=photo("1", "2026-03-01T12:00:00+00:00").at
         )
         assert history.photos == 1
+
+
+async def test_a_chat_from_before_auto_analysis_keeps_its_settings_with_auto_off(
+    empty_database_url: str,
+) -> None:
+    database = Database(StorageSettings(url=empty_database_url))
+    await upgrade(database, "0001")
+    async with database.writing() as connection:
+        await connection.execute(
+            text(
+                "INSERT INTO chats (platform, platform_chat_id, kind, title, timezone, "
+                "summary_min_photos, created_at) VALUES ('telegram', '-5', 'group', 'G', "
+                "'Asia/Seoul', 3, '2026-01-01 00:00:00+00:00')"
+            )
+        )
+    await database.close()
+    async with await Store.open(StorageSettings(url=empty_database_url)) as store:
+        settings = await store.chat_settings("telegram", "-5")
+    assert settings.timezone == "Asia/Seoul" and settings.summary_min_photos == 3
+    assert settings.auto_analysis is False

@@ -1,0 +1,86 @@
+"""The composition root: one engine, one store, one bot, and every configured adapter on one
+event loop. The only module of bot/ that imports adapters/ (lazily, by setting)."""
+
+import asyncio
+import logging
+import os
+import sys
+from collections.abc import Mapping
+from typing import Protocol
+
+from bot.comments import CommentPicker
+from bot.context import BotContext
+from bot.core import Bot
+from bot.outbox import Outbox
+from bot.rate_limit import RateLimiter
+from bot.replies import Reply
+from bot.scheduler import DigestScheduler
+from bot.settings import Settings
+from fer_engine import Engine
+from storage import Store
+
+log = logging.getLogger(__name__)
+TELEGRAM_TOKEN = "TELEGRAM_TOKEN"
+
+
+class Adapter(Protocol):
+    """A platform edge: turns its updates into events for `bot` until cancelled, and sends
+    what the bot says on its own (digests) to one of its chats."""
+
+    name: str
+
+    async def run(self, bot: Bot) -> None: ...
+
+    async def send(self, chat_id: str, reply: Reply) -> None: ...
+
+
+def build_adapters(settings: Settings, environ: Mapping[str, str], console: bool) -> list[Adapter]:
+    """Telegram when its token is set; the console chat when asked or when nothing else is."""
+    adapters: list[Adapter] = []
+    if token := environ.get(TELEGRAM_TOKEN):
+        from adapters.telegram import WEBHOOK_SECRET, TelegramAdapter
+
+        secret = environ.get(WEBHOOK_SECRET)
+        adapters.append(TelegramAdapter(token, settings.telegram, webhook_secret=secret))
+    if console or not adapters:
+        from adapters.console import ConsoleAdapter, stdin_lines
+
+        adapters.append(ConsoleAdapter(stdin_lines(), sys.stdout))
+    return adapters
+
+
+def build_bot(engine: Engine, store: Store, settings: Settings, outbox: Outbox) -> Bot:
+    limits = RateLimiter(settings.bot.photos_per_window, settings.bot.rate_window_s)
+    digests = DigestScheduler(store, outbox, settings.bot.digest_grace_s)
+    return Bot(BotContext(engine, store, settings, CommentPicker(), limits, digests))
+
+
+async def run(settings: Settings, console: bool = False) -> None:
+    """Serve every configured platform until one stops (the console at /quit) or we are
+    cancelled; then finish what the engine has in flight and close the store."""
+    adapters = build_adapters(settings, os.environ, console)
+    engine = await Engine.load(settings.engine)
+    try:
+        async with await Store.open(settings.storage) as store:
+            outbox = Outbox()
+            for adapter in adapters:
+                outbox.register(adapter.name, adapter.send)
+            bot = build_bot(engine, store, settings, outbox)
+            log.info("ferbot running: %s", ", ".join(adapter.name for adapter in adapters))
+            tasks = [
+                asyncio.create_task(adapter.run(bot), name=adapter.name) for adapter in adapters
+            ]
+            await bot.context.digests.start()
+            try:
+                done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                bot.context.digests.shutdown()
+                # One adapter stopped, or we were cancelled (Ctrl-C): stop the others here and
+                # let them finish their answers, before asyncio cancels every task at once.
+                for task in tasks:
+                    task.cancel()
+                await asyncio.gather(*tasks, return_exceptions=True)
+            for task in done:
+                task.result()
+    finally:
+        await engine.close()

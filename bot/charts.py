@@ -1,0 +1,147 @@
+"""PNG charts for /history and group digests, with labels in Korean or English.
+
+Charts render with matplotlib's object API (no pyplot state), so they can run on worker
+threads; callers render them off the event loop. Hangul needs a font that has it: the
+NanumGothic that the koreanize-matplotlib package ships. Without it, labels fall back to
+matplotlib's DejaVu Sans (Hangul then shows as boxes) and a warning is logged once.
+"""
+
+import importlib.util
+import io
+import logging
+from collections.abc import Mapping, Sequence
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from matplotlib import font_manager
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+from matplotlib.ticker import MaxNLocator, PercentFormatter
+
+from bot.texts import Texts
+from storage import EMOTIONS
+
+log = logging.getLogger(__name__)
+
+WIDTH_PX, HEIGHT_PX, DPI = 1000, 500, 100
+_PREVIOUS_ALPHA = 0.4
+# Fixed margins: tight_layout would measure every label first, a third of a chart's time.
+_MARGINS = {"left": 0.09, "right": 0.98, "top": 0.86, "bottom": 0.12, "wspace": 0.25}
+COLOURS: Mapping[str, str] = {
+    "surprise": "#f2b134",
+    "fear": "#8e6bbf",
+    "disgust": "#6a994e",
+    "happy": "#f4d35e",
+    "sad": "#4f86c6",
+    "angry": "#d1495b",
+    "neutral": "#9aa5b1",
+}
+
+
+@cache
+def _font_family() -> list[str]:
+    # Found without importing the package: importing it would restyle matplotlib globally.
+    spec = importlib.util.find_spec("koreanize_matplotlib")
+    try:
+        if spec is None or not spec.submodule_search_locations:
+            raise FileNotFoundError("koreanize-matplotlib is not installed")
+        folder = Path(next(iter(spec.submodule_search_locations)))
+        font_manager.fontManager.addfont(str(folder / "fonts" / "NanumGothic.ttf"))
+    except (FileNotFoundError, OSError, RuntimeError) as exc:
+        log.warning("no Hangul font (%s); Korean chart labels will not render", exc)
+        return ["DejaVu Sans"]
+    return ["NanumGothic", "DejaVu Sans"]
+
+
+def _two_panels(title: str, family: list[str], width_ratios: list[int]) -> tuple[Figure, Any]:
+    figure = Figure(figsize=(WIDTH_PX / DPI, HEIGHT_PX / DPI), dpi=DPI)
+    FigureCanvasAgg(figure)
+    figure.suptitle(title, fontfamily=family)
+    return figure, figure.subplots(1, 2, gridspec_kw={"width_ratios": width_ratios})
+
+
+def _png(figure: Figure) -> bytes:
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=DPI)
+    return buffer.getvalue()
+
+
+def history_chart(
+    totals: Mapping[str, int],
+    days: Sequence[tuple[date, Mapping[str, int]]],
+    texts: Texts,
+    title: str,
+) -> bytes:
+    """Left: how often each emotion was the mood of a photo. Right: photos per day, stacked."""
+    family = _font_family()
+    figure, (bars, series) = _two_panels(title, family, width_ratios=[1, 2])
+    names = [texts.emotion(emotion) for emotion in EMOTIONS]
+    bars.barh(names, [totals.get(e, 0) for e in EMOTIONS], color=[COLOURS[e] for e in EMOTIONS])
+    bars.invert_yaxis()
+    bars.set_title(texts("chart.distribution"), fontfamily=family)
+    bars.set_xlabel(texts("chart.photos"), fontfamily=family)
+    positions = range(len(days))
+    bottoms = [0] * len(days)
+    for emotion, name in zip(EMOTIONS, names, strict=True):
+        heights = [counts.get(emotion, 0) for _, counts in days]
+        if any(heights):  # only emotions that occur get a legend entry
+            series.bar(positions, heights, bottom=bottoms, color=COLOURS[emotion], label=name)
+            bottoms = [b + h for b, h in zip(bottoms, heights, strict=True)]
+    step = max(1, len(days) // 10)
+    series.set_xticks(list(positions)[::step], [day.strftime("%m-%d") for day, _ in days][::step])
+    series.set_title(texts("chart.per_day"), fontfamily=family)
+    series.set_ylabel(texts("chart.photos"), fontfamily=family)
+    series.yaxis.set_major_locator(MaxNLocator(integer=True))
+    series.legend(prop={"family": family, "size": "small"}, loc="upper left")
+    _label_fonts([bars, series], family)
+    figure.subplots_adjust(**_MARGINS)
+    return _png(figure)
+
+
+def digest_chart(
+    current: Mapping[str, int],
+    previous: Mapping[str, int],
+    hours: Mapping[int, int],
+    texts: Texts,
+    title: str,
+) -> bytes:
+    """Left: emotion shares this window against the previous one. Right: photos per hour."""
+    family = _font_family()
+    figure, (shares, busy) = _two_panels(title, family, width_ratios=[1, 1])
+    names = [texts.emotion(emotion) for emotion in EMOTIONS]
+    windows = (
+        (-0.2, previous, texts("chart.previous_window"), _PREVIOUS_ALPHA),
+        (0.2, current, texts("chart.this_window"), 1.0),
+    )
+    for offset, counts, _, alpha in windows:
+        total = max(1, sum(counts.values()))
+        shares.barh(
+            [i + offset for i in range(len(EMOTIONS))],
+            [counts.get(e, 0) / total for e in EMOTIONS],
+            height=0.4,
+            color=[COLOURS[e] for e in EMOTIONS],
+            alpha=alpha,
+        )
+    shares.set_yticks(range(len(EMOTIONS)), names)
+    shares.invert_yaxis()
+    shares.xaxis.set_major_formatter(PercentFormatter(1.0))
+    shares.set_title(texts("chart.distribution"), fontfamily=family)
+    legend = [Patch(color="#555555", alpha=alpha, label=label) for _, _, label, alpha in windows]
+    shares.legend(handles=legend, prop={"family": family, "size": "small"})
+    busy.bar(range(24), [hours.get(hour, 0) for hour in range(24)], color="#4f86c6")
+    busy.set_xticks(range(0, 24, 3))
+    busy.yaxis.set_major_locator(MaxNLocator(integer=True))
+    busy.set_title(texts("chart.hours"), fontfamily=family)
+    busy.set_ylabel(texts("chart.photos"), fontfamily=family)
+    _label_fonts([shares, busy], family)
+    figure.subplots_adjust(**_MARGINS)
+    return _png(figure)
+
+
+def _label_fonts(axes: Sequence, family: list[str]) -> None:
+    for ax in axes:
+        for label in ax.get_xticklabels() + ax.get_yticklabels():
+            label.set_fontfamily(family)

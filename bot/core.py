@@ -1,0 +1,64 @@
+"""The bot core: one event in, at most one reply out, for every platform alike."""
+
+import logging
+
+from bot.commands import COMMANDS, forget
+from bot.context import BotContext
+from bot.events import ButtonPress, Command, Event, OversizedFile, Photo
+from bot.photos import answer_photo, should_answer
+from bot.replies import Reply
+from bot.texts import DEFAULT_LANGUAGE, Texts
+
+log = logging.getLogger(__name__)
+
+
+class Bot:
+    """Decides what to answer. Adapters translate platform updates into events and render
+    replies; nothing here knows which platform an event came from."""
+
+    def __init__(self, context: BotContext) -> None:
+        self.context = context
+
+    async def handle(self, event: Event) -> Reply | None:
+        """The reply to `event`, or None when the bot should stay silent (a group photo not
+        meant for it). Any failure becomes an apology and a log line, never a traceback."""
+        try:
+            return await self._dispatch(event)
+        except Exception:
+            log.exception(
+                "handling a %s from %s failed", type(event).__name__, event.sender.platform
+            )
+            return Reply(await self._apology(event))
+
+    async def will_answer(self, photo: Photo) -> bool:
+        """Whether `handle(photo)` would answer, judged without reading `photo.data`: adapters
+        ask first so that group photos not meant for the bot are never downloaded and nobody
+        sees the bot "typing" about them."""
+        try:
+            return await should_answer(self.context, photo)
+        except Exception:
+            log.exception("deciding whether to answer a photo in %s failed", photo.chat.platform)
+            return False
+
+    async def _dispatch(self, event: Event) -> Reply | None:
+        texts = await self.context.texts_for(event.sender)
+        if isinstance(event, Photo):
+            if not await should_answer(self.context, event):
+                return None
+            return await answer_photo(self.context, event, texts)
+        if isinstance(event, Command):
+            handler = COMMANDS.get(event.name.lower())
+            if handler is None:
+                return Reply(texts("unknown_command"))
+            return await handler(self.context, event, texts)
+        if isinstance(event, ButtonPress) and event.data.startswith(f"{forget.PREFIX}:"):
+            return await forget.confirmed(self.context, event, texts)
+        if isinstance(event, OversizedFile):
+            return Reply(texts("too_large_to_download", limit_mb=event.limit_mb))
+        return None
+
+    async def _apology(self, event: Event) -> str:
+        try:
+            return (await self.context.texts_for(event.sender))("sorry")
+        except Exception:  # the store itself may be what failed
+            return Texts(DEFAULT_LANGUAGE)("sorry")

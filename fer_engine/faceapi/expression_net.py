@@ -1,0 +1,104 @@
+"""face-api.js's face expression net: four dense blocks of separable convolutions, 256-d out.
+
+The 7-way classifier that follows it in face-api becomes an ordinary `cnn` head checkpoint
+(fer_engine/weights/expression_head), its rows put in ferbot's class order at conversion.
+"""
+
+import numpy as np
+import torch
+from PIL import Image
+from torch import nn
+
+from fer_engine.faceapi.tf_ops import conv2d_same, pad_to_square, resize_bilinear
+from fer_engine.faces import FaceBox
+
+INPUT_SIZE = 112
+FEATURES = 256
+_MEAN_RGB = (122.782, 117.001, 104.298)
+_BLOCK_CHANNELS = [(3, 32), (32, 64), (64, 128), (128, 256)]
+
+
+class SeparableConv(nn.Module):
+    """`tf.separableConv2d` ('same') plus bias: depthwise 3x3, then pointwise 1x1."""
+
+    def __init__(self, channels_in: int, channels_out: int) -> None:
+        super().__init__()
+        self.depthwise = nn.Parameter(torch.zeros(channels_in, 1, 3, 3))
+        self.pointwise = nn.Parameter(torch.zeros(channels_out, channels_in, 1, 1))
+        self.bias = nn.Parameter(torch.zeros(channels_out))
+
+    def forward(self, x: torch.Tensor, stride: int = 1) -> torch.Tensor:
+        out = conv2d_same(x, self.depthwise, stride=stride, groups=x.shape[1])
+        return conv2d_same(out, self.pointwise, self.bias)
+
+
+class FirstConv(nn.Module):
+    """The plain 3x3 convolution that opens the first dense block."""
+
+    def __init__(self, channels_in: int, channels_out: int) -> None:
+        super().__init__()
+        self.filters = nn.Parameter(torch.zeros(channels_out, channels_in, 3, 3))
+        self.bias = nn.Parameter(torch.zeros(channels_out))
+
+    def forward(self, x: torch.Tensor, stride: int = 1) -> torch.Tensor:
+        return conv2d_same(x, self.filters, self.bias, stride=stride)
+
+
+class DenseBlock(nn.Module):
+    """face-api's `denseBlock4`: each conv sees the sum of all earlier outputs; halves the size."""
+
+    def __init__(self, channels_in: int, channels_out: int, first: bool) -> None:
+        super().__init__()
+        opening = FirstConv if first else SeparableConv
+        self.conv0 = opening(channels_in, channels_out)
+        self.conv1 = SeparableConv(channels_out, channels_out)
+        self.conv2 = SeparableConv(channels_out, channels_out)
+        self.conv3 = SeparableConv(channels_out, channels_out)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        out1 = torch.relu(self.conv0(x, stride=2))
+        out2 = self.conv1(out1)
+        out3 = self.conv2(torch.relu(out1 + out2))
+        out4 = self.conv3(torch.relu(out1 + (out2 + out3)))
+        return torch.relu(out1 + (out2 + (out3 + out4)))
+
+
+class ExpressionFeatures(nn.Module):
+    """Face crops to 256-d features (and a grid of 256-d tokens for cross-attention heads)."""
+
+    arch = "faceapi_expression"
+    pooled_dim = FEATURES
+    token_dim = FEATURES
+
+    def __init__(self, token_grid: int) -> None:
+        super().__init__()
+        self.token_grid = token_grid
+        self.dense = nn.ModuleList(
+            DenseBlock(cin, cout, first=index == 0)
+            for index, (cin, cout) in enumerate(_BLOCK_CHANNELS)
+        )
+
+    def forward(self, pixels: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        out = pixels
+        for block in self.dense:
+            out = block(out)
+        # face-api's 7x7 average pool with stride 2 on the 7x7 map is the mean of all cells.
+        pooled = out.mean(dim=(2, 3))
+        tokens = nn.functional.adaptive_avg_pool2d(out, self.token_grid).flatten(2).transpose(1, 2)
+        return pooled, tokens
+
+    def preprocess(self, image: Image.Image, box: FaceBox, margin: float) -> torch.Tensor:
+        """The crop face-api feeds its expression net: box floored and clipped, padded to a
+        square around its centre with zeros, resized to 112 (TF bilinear), mean RGB off, /255.
+
+        `margin` does not apply: the net was trained on face-api's exact crops.
+        """
+        x, y = max(box.x, 0.0), max(box.y, 0.0)
+        width = int(min(box.x + box.w - x, image.width - x))
+        height = int(min(box.y + box.h - y, image.height - y))
+        left, top = int(x), int(y)
+        face = np.array(image.crop((left, top, left + width, top + height)))
+        pixels = torch.from_numpy(face).permute(2, 0, 1)[None]
+        pixels = resize_bilinear(pad_to_square(pixels, centred=True), INPUT_SIZE, INPUT_SIZE)
+        mean = torch.tensor(_MEAN_RGB)[:, None, None]
+        return ((pixels[0] - mean) / 255).contiguous()

@@ -1,0 +1,1 @@
+"""Training and evaluation of the engine's models (datasets, metrics; training comes later)."""

@@ -1,0 +1,98 @@
+import itertools
+import sqlite3
+from pathlib import Path
+
+from bot.events import OversizedFile
+from bot.replies import Reply
+from fer_engine.pipeline import Pipeline
+from tests.bot.conftest import ALICE, ALICE_CHAT, GROUP, MINJI, harness_for, settings
+from tests.images import FACE_JPEG, GROUP_JPEG, encode, noise
+
+
+async def test_a_private_photo_gets_emotion_emoji_confidence_and_a_comment(harness) -> None:
+    reply = await harness.bot.handle(harness.photo(FACE_JPEG.read_bytes()))
+    (face,) = reply.faces
+    assert (face.number, face.emoji, face.emotion) == (1, "😊", "happy")
+    assert face.confidence > 0.9 and face.comment
+    assert reply.text.startswith("I found one face:\n1. 😊 happy (")
+
+
+async def test_an_answered_photo_lands_in_the_senders_history(harness) -> None:
+    await harness.bot.handle(harness.photo(FACE_JPEG.read_bytes()))
+    history = await harness.store.person_history("telegram", ALICE.user_id)
+    assert history.photos == 1 and history.emotions.most_frequent == "happy"
+
+
+async def test_a_redelivered_photo_is_counted_once(harness) -> None:
+    photo = harness.photo(FACE_JPEG.read_bytes())
+    await harness.bot.handle(photo)
+    await harness.bot.handle(photo)
+    assert (await harness.store.person_history("telegram", ALICE.user_id)).photos == 1
+
+
+async def test_faces_of_a_group_photo_are_numbered_left_to_right(harness) -> None:
+    reply = await harness.bot.handle(harness.photo(GROUP_JPEG.read_bytes()))
+    assert [face.number for face in reply.faces] == [1, 2, 3]
+    assert reply.text.startswith("I found 3 faces (numbered left to right):")
+
+
+async def test_a_photo_without_a_face_gets_a_friendly_hint(harness) -> None:
+    reply = await harness.bot.handle(harness.photo(encode(noise(1, (300, 200)), "JPEG")))
+    assert reply.faces == () and "face looks at the camera" in reply.text
+
+
+async def test_a_broken_file_gets_the_readable_reason_in_the_senders_language(harness) -> None:
+    reply = await harness.bot.handle(harness.photo(b"not a photo", sender=MINJI))
+    assert reply == Reply("제가 열 수 있는 사진 파일이 아니에요.")
+
+
+async def test_replies_follow_the_platform_language(harness) -> None:
+    reply = await harness.bot.handle(harness.photo(FACE_JPEG.read_bytes(), sender=MINJI))
+    assert reply.text.startswith("얼굴을 하나 찾았어요:\n1. 😊 행복")
+
+
+async def test_the_same_comment_never_comes_twice_in_a_row(harness) -> None:
+    comments = []
+    for _ in range(8):
+        reply = await harness.bot.handle(harness.photo(FACE_JPEG.read_bytes()))
+        comments.append(reply.faces[0].comment)
+    assert all(a != b for a, b in itertools.pairwise(comments))
+
+
+async def test_photos_beyond_the_rate_limit_get_a_polite_wait(
+    bundled_pipeline: Pipeline, tmp_path: Path
+) -> None:
+    limited = settings(tmp_path, photos_per_window=2, rate_window_s=60)
+    async for harness in harness_for(bundled_pipeline, limited):
+        for _ in range(2):
+            assert (await harness.bot.handle(harness.photo(FACE_JPEG.read_bytes()))).faces
+        reply = await harness.bot.handle(harness.photo(FACE_JPEG.read_bytes()))
+        assert reply.text.startswith("That's a lot of photos! Please wait 6")  # ~60 s
+        assert (await harness.store.person_history("telegram", ALICE.user_id)).photos == 2
+
+
+async def test_a_group_photo_not_meant_for_the_bot_gets_no_answer(harness) -> None:
+    photo = harness.photo(FACE_JPEG.read_bytes(), chat=GROUP)
+    assert await harness.bot.handle(photo) is None
+
+
+async def test_a_group_photo_that_mentions_the_bot_is_answered(harness) -> None:
+    photo = harness.photo(FACE_JPEG.read_bytes(), chat=GROUP, addressed=True)
+    assert (await harness.bot.handle(photo)).faces
+
+
+async def test_with_auto_analysis_on_every_group_photo_is_answered(harness) -> None:
+    await harness.say("/auto on", chat=GROUP, admin=True)
+    assert (await harness.bot.handle(harness.photo(FACE_JPEG.read_bytes(), chat=GROUP))).faces
+
+
+async def test_a_failure_inside_becomes_an_apology_not_a_traceback(harness, tmp_path: Path) -> None:
+    with sqlite3.connect(tmp_path / "ferbot.db") as database:  # the store breaks under us
+        database.execute("DROP TABLE analyses")
+    reply = await harness.bot.handle(harness.photo(FACE_JPEG.read_bytes()))
+    assert reply == Reply("Sorry, something went wrong on my side. Please try again later.")
+
+
+async def test_a_file_too_large_to_download_gets_the_limit_in_the_reply(harness) -> None:
+    reply = await harness.bot.handle(OversizedFile(ALICE, ALICE_CHAT, limit_mb=20))
+    assert reply == Reply("This file is larger than 20 MB; please send a smaller one.")
