@@ -8,13 +8,15 @@ from urllib.parse import urlsplit
 
 from telegram import BotCommand
 from telegram.error import TelegramError
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Updater
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ExtBot, Updater
 
 from adapters.telegram._aiohttp_request import AiohttpRequest
 from adapters.telegram._events import PLATFORM
 from adapters.telegram._handlers import ALLOWED_UPDATES, Handlers
+from adapters.telegram._sending import send
 from bot.commands import menu
 from bot.core import Bot
+from bot.replies import Reply
 from bot.settings import SettingsError, TelegramSettings
 from bot.texts import DEFAULT_LANGUAGE, LANGUAGES, Texts
 
@@ -40,6 +42,7 @@ class TelegramAdapter:
         self._settings = settings
         self._webhook_secret = webhook_secret
         self.ready = asyncio.Event()  # set while updates are being received
+        self._sender: ExtBot | None = None  # the running Application's bot, for send()
         quieted = logging.getLogger(_TOKEN_BEARING_LOGGER)
         quieted.setLevel(max(logging.INFO, quieted.getEffectiveLevel()))
 
@@ -55,16 +58,24 @@ class TelegramAdapter:
                 await self._start_receiving(updater)
                 await application.start()
                 await _set_menu(application)
+                self._sender = application.bot
                 self.ready.set()
                 await asyncio.Future()  # until cancelled
             finally:
                 self.ready.clear()
+                self._sender = None
                 try:
                     if updater.running:
                         await updater.stop()
                 finally:
                     if application.running:
                         await application.stop()
+
+    async def send(self, chat_id: str, reply: Reply) -> None:
+        """Post what the bot says on its own (a scheduled digest) into one of its chats."""
+        if self._sender is None:
+            raise RuntimeError("the Telegram adapter is not running; nothing can be sent")
+        await send(self._sender, int(chat_id), reply, reply_to=None, thread_id=None)
 
     def _application(self) -> Application:
         settings = self._settings

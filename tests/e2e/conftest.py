@@ -15,6 +15,7 @@ import pytest
 from transformers import Blip2Processor
 
 from adapters.telegram import TelegramAdapter
+from bot.core import Bot
 from bot.settings import TelegramSettings
 from fer_engine.captioner import Captioner
 from fer_engine.pipeline import Pipeline
@@ -37,6 +38,7 @@ class RunningBot:
     fake: FakeTelegram
     store: Store
     adapter: TelegramAdapter
+    bot: Bot
     _task: asyncio.Task[None]
 
     async def stop(self) -> None:
@@ -76,14 +78,16 @@ async def running_bot(
         adapter = TelegramAdapter(
             fake.token, telegram_settings(fake, **telegram), webhook_secret=webhook_secret
         )
+        harness.outbox.register(adapter.name, adapter.send)
         task = asyncio.create_task(adapter.run(harness.bot))
-        running = RunningBot(fake, harness.store, adapter, task)
+        running = RunningBot(fake, harness.store, adapter, harness.bot, task)
         try:
             ready = asyncio.create_task(adapter.ready.wait())
             await asyncio.wait({ready, task}, timeout=60, return_when=asyncio.FIRST_COMPLETED)
             ready.cancel()
             if task.done():
                 task.result()  # a failed start-up shows its error here
+            await harness.bot.context.digests.start()
             yield running
         finally:
             await running.stop()
