@@ -30,13 +30,15 @@ def chat_key(chat: ChatRef) -> tuple[str, str]:
     return chat.platform, chat.chat_id
 
 
-def is_person(platform: str, user_id: str) -> ColumnElement[bool]:
-    """The condition that finds one person's row (through its unique index)."""
+def is_person(platform: Any, user_id: Any) -> ColumnElement[bool]:
+    """The condition that finds one person's row (through its unique index); values or
+    bound parameters."""
     return (Person.platform == platform) & (Person.platform_user_id == user_id)
 
 
-def is_chat(platform: str, chat_id: str) -> ColumnElement[bool]:
-    """The condition that finds one chat's row (through its unique index)."""
+def is_chat(platform: Any, chat_id: Any) -> ColumnElement[bool]:
+    """The condition that finds one chat's row (through its unique index); values or bound
+    parameters."""
     return (Chat.platform == platform) & (Chat.platform_chat_id == chat_id)
 
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Self
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Row, delete, exists, select
+from sqlalchemy import ColumnElement, Row, bindparam, delete, exists, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage import counts
@@ -43,6 +43,21 @@ from storage.summaries import ChatSummary, Contributor, PersonHistory, day_bound
 
 log = logging.getLogger(__name__)
 
+# The statements every summary runs, built once (see storage/counts.py).
+_PERSON_TIMEZONE = select(Person.id, Person.timezone).where(
+    is_person(bindparam("platform"), bindparam("key"))
+)
+_CHAT_TIMEZONE = select(Chat.id, Chat.timezone).where(
+    is_chat(bindparam("platform"), bindparam("key"))
+)
+_LATEST = (
+    select_records()
+    .where(Analysis.person_id == bindparam("person_id"))
+    .where(counts.between(bindparam("start"), bindparam("end")))
+    .order_by(Analysis.created_at.desc(), Analysis.id.desc())
+    .limit(bindparam("last"))
+)
+
 
 class Store:
     """People's history and chats' summaries and settings, on SQLite or PostgreSQL.
@@ -58,8 +73,12 @@ class Store:
         # Built once: SQLAlchemy caches their SQL, yet building an ON CONFLICT clause costs
         # more than SQLite takes to run it.
         insert = database.upsert
-        people = (insert(Person), ["platform", "platform_user_id"], Person.opt_out_history)
-        chats = (insert(Chat), ["platform", "platform_chat_id"], Chat.kind)
+        people = (
+            insert(Person),
+            (Person.platform, Person.platform_user_id),
+            (Person.id, Person.opt_out_history),
+        )
+        chats = (insert(Chat), (Chat.platform, Chat.platform_chat_id), (Chat.id,))
         choices = list(choice_columns(PersonPreferences()))
         chat_settings = list(choice_columns(ChatSettings()))
         self._people_seen = _upsert(*people, refreshing=["display_name"])
@@ -83,7 +102,11 @@ class Store:
         log.info("storage at %s", printable_url(settings.url))
         database = Database(settings)
         if migrate:
-            await upgrade(database)
+            try:
+                await upgrade(database)
+            except BaseException:
+                await database.close()
+                raise
         return cls(database, timedelta(days=settings.retention_days))
 
     async def close(self) -> None:
@@ -116,6 +139,8 @@ class Store:
             ]
             if not rows:
                 return 0
+            # In key order too: two batches redelivering the same messages never deadlock.
+            rows.sort(key=lambda row: (row["chat_id"], row["platform_message_id"]))
             return len((await connection.execute(self._new_analyses, rows)).all())
 
     async def person_history(
@@ -129,22 +154,14 @@ class Store:
     ) -> PersonHistory:
         """A person's last `days` local days in every chat, and their `last` latest analyses."""
         async with self._db.reading() as connection:
-            person = (
-                await connection.execute(
-                    select(Person.id, Person.timezone).where(is_person(platform, user_id))
-                )
-            ).one_or_none()
+            key = {"platform": platform, "key": user_id}
+            person = (await connection.execute(_PERSON_TIMEZONE, key)).one_or_none()
             timezone = person.timezone if person else PersonPreferences().timezone
             bounds = day_bounds(now or datetime.now(UTC), timezone, days)
             if person is None:
                 return PersonHistory.of(timezone, bounds, [], [])
-            latest = await connection.execute(
-                select_records()
-                .where(Analysis.person_id == person.id)
-                .where(counts.between(bounds[0], bounds[-1]))
-                .order_by(Analysis.created_at.desc(), Analysis.id.desc())
-                .limit(last)
-            )
+            window = {"person_id": person.id, "start": bounds[0], "end": bounds[-1]}
+            latest = await connection.execute(_LATEST, {**window, "last": last})
             return PersonHistory.of(
                 timezone,
                 bounds,
@@ -164,21 +181,19 @@ class Store:
         """A chat's last `days` local days against the `days` before them, and its `top`
         contributors among those who did not opt out of being named."""
         async with self._db.reading() as connection:
-            chat = (
-                await connection.execute(
-                    select(Chat.id, Chat.timezone).where(is_chat(platform, chat_id))
-                )
-            ).one_or_none()
+            key = {"platform": platform, "key": chat_id}
+            chat = (await connection.execute(_CHAT_TIMEZONE, key)).one_or_none()
             timezone = chat.timezone if chat else ChatSettings().timezone
             bounds = day_bounds(now or datetime.now(UTC), timezone, 2 * days)
             since, start, end = bounds[0], bounds[days], bounds[-1]
             if chat is None:
-                return ChatSummary.of(timezone, start, end, [], [])
+                return ChatSummary.of(timezone, start, end, [], 0, [])
             return ChatSummary.of(
                 timezone,
                 start,
                 end,
-                await counts.per_window_and_person(connection, chat.id, since, start, end),
+                await counts.per_window(connection, chat.id, since, start, end),
+                await counts.active_people(connection, chat.id, start, end),
                 [
                     Contributor(*row)
                     for row in await counts.top_contributors(connection, chat.id, start, end, top)
@@ -190,8 +205,10 @@ class Store:
         the bot (whose title is their name), in one transaction; returns how many analyses
         went. Nothing of anyone else is touched."""
         async with self._db.writing() as connection:
+            # Locked (on PostgreSQL; SQLite's writer holds the whole database) so that a photo
+            # recorded meanwhile waits, then finds the person gone and starts them afresh.
             person_id = await connection.scalar(
-                select(Person.id).where(is_person(platform, user_id))
+                select(Person.id).where(is_person(platform, user_id)).with_for_update()
             )
             if person_id is None:
                 return 0
@@ -353,13 +370,18 @@ class Store:
         return await _by_key(connection, upsert, rows)
 
 
-def _upsert(insert: Any, key: list[str], extra: Any, *, refreshing: Sequence[str]) -> Any:
+def _upsert(
+    insert: Any,
+    key: Sequence[Any],
+    returning: Sequence[Any],
+    *,
+    refreshing: Sequence[str],
+) -> Any:
     """`insert`, updating the `refreshing` columns of a row that already holds its `key`;
-    either way returning the key, the id and `extra` of the row."""
-    table = insert.table.c
+    either way returning the key and `returning` of the row."""
     return insert.on_conflict_do_update(
         index_elements=key, set_={column: insert.excluded[column] for column in refreshing}
-    ).returning(*(table[column] for column in key), table.id, extra)
+    ).returning(*key, *returning)
 
 
 async def _by_key(

@@ -173,22 +173,20 @@ class ChatSummary:
         timezone: str,
         start: datetime,
         end: datetime,
-        per_window_and_person: Iterable[tuple[bool, int, str | None, int]],
+        per_window: Iterable[tuple[bool, str | None, int]],
+        active_people: int,
         top_contributors: Iterable[Contributor],
     ) -> "ChatSummary":
-        """The summary from (in the current window, person, dominant emotion, photos) counts."""
-        counts = list(per_window_and_person)
-        current = [(person, emotion, photos) for now, person, emotion, photos in counts if now]
+        """The summary from (in the current window, dominant emotion, photos) counts."""
+        counts = list(per_window)
         return cls(
             timezone=timezone,
             start=start,
             end=end,
-            photos=sum(photos for _, _, photos in current),
-            active_people=len({person for person, _, _ in current}),
-            emotions=EmotionCounts.of((emotion, photos) for _, emotion, photos in current),
-            previous=EmotionCounts.of(
-                (emotion, photos) for now, _, emotion, photos in counts if not now
-            ),
+            photos=sum(photos for current, _, photos in counts if current),
+            active_people=active_people,
+            emotions=EmotionCounts.of((e, photos) for current, e, photos in counts if current),
+            previous=EmotionCounts.of((e, photos) for current, e, photos in counts if not current),
             top_contributors=tuple(top_contributors),
         )
 

@@ -1,5 +1,7 @@
 from datetime import date
 
+import pytest
+
 from storage import PersonHistory, PersonPreferences, Store
 
 from .builders import ANN, ANN_ALONE, BOB, FRIENDS, WORK, moment, photo
@@ -204,3 +206,13 @@ async def test_photos_outside_the_window_are_not_counted(store: Store) -> None:
     history = await history_of_ann(store, days=30)
     assert history.photos == 1
     assert [record.message_id for record in history.last] == ["2"]
+
+
+async def test_a_history_spans_one_day_to_a_year(store: Store) -> None:
+    await store.record(photo("1", "2025-04-01T09:00:00+00:00"))
+    assert (await history_of_ann(store, days=1)).days[0].day == date(2026, 3, 31)
+    assert (await history_of_ann(store, days=366)).photos == 1
+    with pytest.raises(ValueError, match="at least one day"):
+        await history_of_ann(store, days=0)
+    with pytest.raises(ValueError, match="at most 366 days"):
+        await history_of_ann(store, days=367)
