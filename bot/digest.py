@@ -2,7 +2,6 @@
 most active (never those who opted out) and when; with a chart. Nothing for an empty window."""
 
 import asyncio
-from collections.abc import Mapping
 from datetime import datetime
 
 from bot.charts import digest_chart
@@ -24,14 +23,13 @@ async def build_digest(
     if summary.photos == 0:
         return None
     settings = await store.chat_settings(chat.platform, chat.chat_id)
-    hours = await store.chat_hours(chat.platform, chat.chat_id, summary.start, summary.end)
     title = texts("digest.title", title=chat.title or chat.chat_id, period=texts(f"period.{days}d"))
-    text = digest_text(summary, hours, settings.negative_alert_share, title, texts)
+    text = digest_text(summary, settings.negative_alert_share, title, texts)
     chart = await asyncio.to_thread(
         digest_chart,
         dict(summary.emotions.counts),
         dict(summary.previous.counts),
-        hours,
+        summary.hours,
         texts,
         title,
     )
@@ -40,7 +38,6 @@ async def build_digest(
 
 def digest_text(
     summary: ChatSummary,
-    hours: Mapping[int, int],
     alert_share: float | None,
     title: str,
     texts: Texts,
@@ -66,6 +63,7 @@ def digest_text(
     if summary.top_contributors:
         names = ", ".join(f"{c.display_name} ({c.photos})" for c in summary.top_contributors)
         lines.append(texts("digest.contributors", names=names))
+    hours = summary.hours
     busiest = sorted(hours, key=lambda hour: (-hours[hour], hour))[:_HOURS_SHOWN]
     if busiest:
         lines.append(texts("digest.hours", hours=", ".join(f"{hour:02d}:00" for hour in busiest)))

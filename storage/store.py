@@ -1,11 +1,9 @@
 """The store: every query the bot makes of its records, each one transaction on an index."""
 
 import logging
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, Self
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, Row, bindparam, delete, exists, select
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -305,26 +303,6 @@ class Store:
                 return False
             row = {"chat_id": chat, "due_at": due_at, "claimed_at": datetime.now(UTC)}
             return (await connection.execute(self._digest_claims, [row])).first() is not None
-
-    async def chat_hours(
-        self, platform: str, chat_id: str, start: datetime, end: datetime
-    ) -> dict[int, int]:
-        """Photos per local hour of day (0-23) in a chat's window, in the chat's time zone."""
-        async with self._db.reading() as connection:
-            chat = (
-                await connection.execute(
-                    select(Chat.id, Chat.timezone).where(is_chat(platform, chat_id))
-                )
-            ).one_or_none()
-            if chat is None:
-                return {}
-            per_hour = await counts.per_utc_hour(connection, chat.id, start, end)
-        zone = ZoneInfo(chat.timezone)
-        hours: Counter[int] = Counter()
-        for utc_hour, photos in per_hour:
-            # The local hour holding the middle of the UTC hour (exact but in half-hour zones).
-            hours[(utc_hour + timedelta(minutes=30)).astimezone(zone).hour] += photos
-        return dict(hours)
 
     async def _choices(
         self, kind: type[Choices], model: type[Person | Chat], where: ColumnElement[bool]

@@ -156,7 +156,8 @@ class Contributor:
 class ChatSummary:
     """A chat's photos over `start`..`end` in `timezone`, against the window of equal length
     just before it (`previous`). `top_contributors` leaves out those who opted out of being
-    named; `active_people` counts everyone."""
+    named; `active_people` counts everyone. `hours` counts the window's photos per local hour
+    of day (0-23)."""
 
     timezone: str
     start: datetime
@@ -166,6 +167,7 @@ class ChatSummary:
     emotions: EmotionCounts
     previous: EmotionCounts
     top_contributors: tuple[Contributor, ...]
+    hours: Mapping[int, int]
 
     @classmethod
     def of(
@@ -173,21 +175,25 @@ class ChatSummary:
         timezone: str,
         start: datetime,
         end: datetime,
-        per_window: Iterable[tuple[bool, str | None, int]],
+        per_window: Iterable[tuple[bool, datetime | None, str | None, int]],
         active_people: int,
         top_contributors: Iterable[Contributor],
     ) -> "ChatSummary":
-        """The summary from (in the current window, dominant emotion, photos) counts."""
+        """The summary from (in the current window, UTC hour, dominant emotion, photos)."""
         counts = list(per_window)
+        now = [(hour, emotion, photos) for current, hour, emotion, photos in counts if current]
         return cls(
             timezone=timezone,
             start=start,
             end=end,
-            photos=sum(photos for current, _, photos in counts if current),
+            photos=sum(photos for _, _, photos in now),
             active_people=active_people,
-            emotions=EmotionCounts.of((e, photos) for current, e, photos in counts if current),
-            previous=EmotionCounts.of((e, photos) for current, e, photos in counts if not current),
+            emotions=EmotionCounts.of((emotion, photos) for _, emotion, photos in now),
+            previous=EmotionCounts.of(
+                (emotion, photos) for current, _, emotion, photos in counts if not current
+            ),
             top_contributors=tuple(top_contributors),
+            hours=local_hours(((hour, photos) for hour, _, photos in now), timezone),
         )
 
     @property
@@ -198,6 +204,20 @@ class ChatSummary:
         if now is None or before is None:
             return None
         return now - before
+
+
+def local_hours(
+    per_utc_hour: Iterable[tuple[datetime | None, int]], timezone: str
+) -> dict[int, int]:
+    """Photos per local hour of day from photos per UTC hour: each UTC hour goes to the local
+    hour holding its middle (exact except in zones half an hour off UTC)."""
+    zone = ZoneInfo(timezone)
+    hours: dict[int, int] = {}
+    for utc_hour, photos in per_utc_hour:
+        if utc_hour is not None:
+            local = (utc_hour + timedelta(minutes=30)).astimezone(zone).hour
+            hours[local] = hours.get(local, 0) + photos
+    return hours
 
 
 def streaks(days: Sequence[DayCounts]) -> tuple[Streak | None, Streak | None]:

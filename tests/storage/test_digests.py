@@ -55,26 +55,20 @@ async def test_busiest_hours_are_counted_in_the_chats_local_time(store: Store) -
         ]
     ):
         await store.record(photo(str(number), at))
-    hours = await store.chat_hours(
-        "telegram",
-        FRIENDS.chat_id,
-        moment("2026-03-01T00:00:00+09:00"),
-        moment("2026-03-03T00:00:00+09:00"),
+    summary = await store.chat_summary(
+        "telegram", FRIENDS.chat_id, days=2, now=moment("2026-03-02T23:00:00+09:00")
     )
-    assert hours == {21: 3, 8: 1}
+    assert summary.hours == {21: 3, 8: 1}
 
 
 async def test_busiest_hours_follow_daylight_saving_time(store: Store) -> None:
     await store.set_chat_settings(FRIENDS, ChatSettings(timezone="Europe/Berlin"))
     await store.record(photo("1", "2026-03-28T19:00:00+00:00"))  # 20:00 CET, before the change
     await store.record(photo("2", "2026-03-29T18:00:00+00:00"))  # 20:00 CEST, after it
-    hours = await store.chat_hours(
-        "telegram",
-        FRIENDS.chat_id,
-        moment("2026-03-28T00:00:00+01:00"),
-        moment("2026-03-30T00:00:00+02:00"),
+    summary = await store.chat_summary(
+        "telegram", FRIENDS.chat_id, days=2, now=moment("2026-03-29T22:00:00+02:00")
     )
-    assert hours == {20: 2}
+    assert summary.hours == {20: 2}
 
 
 async def test_forgetting_a_person_removes_their_private_chat_with_its_claims(
