@@ -1,11 +1,7 @@
 """One `ferbot run` process serving Telegram and Discord together: one engine, one store."""
 
 import asyncio
-import os
-import signal
 import sqlite3
-import subprocess
-import sys
 from contextlib import closing
 from pathlib import Path
 
@@ -15,9 +11,8 @@ from tests.e2e.discord.fixtures import ALICE as DISCORD_ALICE
 from tests.e2e.discord.fixtures import ALICE_DM, TOKEN
 from tests.e2e.fake_discord import FakeDiscord
 from tests.e2e.fake_telegram import FakeTelegram
+from tests.e2e.processes import ferbot_run, telegram_environment
 from tests.images import FACE_JPEG
-
-FERBOT = Path(sys.executable).parent / "ferbot"
 
 
 async def test_one_process_answers_on_telegram_and_discord_into_one_store(
@@ -25,25 +20,12 @@ async def test_one_process_answers_on_telegram_and_discord_into_one_store(
 ) -> None:
     database = tmp_path / "ferbot.db"
     async with FakeDiscord(TOKEN) as discord:
-        environment = os.environ | {
-            "TELEGRAM_TOKEN": fake.token,
-            "FERBOT_TELEGRAM__API_URL": fake.api_url,
-            "FERBOT_TELEGRAM__FILE_URL": fake.file_url,
+        environment = telegram_environment(fake, database) | {
             "DISCORD_TOKEN": TOKEN,
             "FERBOT_DISCORD__API_URL": discord.api_url,
             "FERBOT_DISCORD__GATEWAY_URL": discord.gateway_url,
-            "FERBOT_STORAGE__URL": f"sqlite+aiosqlite:///{database}",
-            "FERBOT_ENGINE__DEVICE": "cpu",
         }
-        ferbot = await asyncio.create_subprocess_exec(
-            FERBOT,
-            "run",
-            env=environment,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-        )
-        try:
+        async with ferbot_run(environment) as stopped:
             await fake.wait_for(lambda: len(fake.calls_of("setMyCommands")) == 2, timeout=120)
             await asyncio.wait_for(discord.until(lambda: discord.ops(2)), timeout=120)
             fake.push(fake.photo_update(ALICE, FACE_JPEG.read_bytes()))
@@ -57,12 +39,9 @@ async def test_one_process_answers_on_telegram_and_discord_into_one_store(
             (answer,) = await asyncio.wait_for(
                 discord.until(lambda: discord.requests("POST", path)), timeout=60
             )
-        finally:
-            ferbot.send_signal(signal.SIGINT)
-            output, _ = await ferbot.communicate()
     assert fake.sent[0].text.startswith("I found one face:")
     assert answer.body["embeds"][0]["fields"][0]["name"].startswith("1. 😊 happy")
-    assert ferbot.returncode == 0, output.decode()
+    assert stopped.returncode == 0, stopped.output.decode()
     with closing(sqlite3.connect(database)) as store:
         rows = store.execute(
             "SELECT people.platform, COUNT(*) FROM analyses JOIN people ON people.id = "
