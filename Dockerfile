@@ -1,4 +1,6 @@
-# ferbot on a GPU host: docker build -t ferbot . && docker run --gpus all -v ferbot-models:/models ferbot
+# ferbot on a GPU host:
+#   docker build -t ferbot .
+#   docker run --gpus all -v ferbot-models:/models -v ferbot-data:/data -e TELEGRAM_TOKEN ferbot
 FROM nvidia/cuda:12.8.1-cudnn-runtime-ubuntu24.04
 
 RUN apt-get update \
@@ -6,15 +8,17 @@ RUN apt-get update \
     && rm -rf /var/lib/apt/lists/*
 
 RUN useradd --create-home --uid 10001 ferbot \
-    && mkdir -p /models /app \
-    && chown ferbot:ferbot /models /app
+    && mkdir -p /models /data /app \
+    && chown ferbot:ferbot /models /data /app
 
-# Hub models (BLIP-2, CLIP) and torchvision weights are cached in a volume, not the image.
+# Hub models (BLIP-2, CLIP) and torchvision weights are cached in a volume, not the image;
+# the embedded SQLite store lives in another (use FERBOT_STORAGE__URL for PostgreSQL).
 ENV HF_HOME=/models/huggingface \
     TORCH_HOME=/models/torch \
+    FERBOT_STORAGE__URL=sqlite+aiosqlite:////data/ferbot.db \
     PATH=/app/.venv/bin:$PATH \
     PYTHONUNBUFFERED=1
-VOLUME /models
+VOLUME ["/models", "/data"]
 
 WORKDIR /app
 COPY --chown=ferbot:ferbot pyproject.toml README.md config.toml ./
@@ -28,4 +32,4 @@ USER ferbot
 RUN python3 -m venv .venv && .venv/bin/pip install --no-cache-dir .
 
 ENTRYPOINT ["ferbot"]
-CMD ["--help"]
+CMD ["run"]
