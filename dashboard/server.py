@@ -2,7 +2,6 @@
 
 import asyncio
 import contextlib
-import logging
 import socket
 from collections.abc import Iterator, Mapping
 
@@ -13,8 +12,6 @@ from bot.context import BotContext
 from bot.settings import DashboardSettings
 from dashboard.app import create_app
 from dashboard.auth import SESSION_SECRET_ENV, DashboardError, password_hash_from
-
-log = logging.getLogger(__name__)
 
 
 class Dashboard:
@@ -75,10 +72,8 @@ def listening_socket(host: str, port: int) -> socket.socket:
 
 async def serve(app: Starlette, sock: socket.socket) -> None:
     """Serve `app` on `sock` until cancelled; then finish the requests in flight."""
-    host, port = sock.getsockname()[:2]
     config = uvicorn.Config(app, log_level="warning", lifespan="off", access_log=False)
     server = _Server(config)
-    log.info("dashboard at http://%s:%s/", host, port)
     task = asyncio.ensure_future(server.serve(sockets=[sock]))
     try:
         await asyncio.shield(task)
