@@ -14,6 +14,7 @@ from dashboard.audit import record_action
 from dashboard.auth import form_action, page
 from dashboard.rendering import png_data_url, render, texts_of
 from dashboard.state import context_of
+from storage import PersonListing
 
 DEFAULT_PERIOD = "30d"
 
@@ -29,11 +30,11 @@ async def people(request: Request) -> Response:
 @page
 async def person(request: Request) -> Response:
     """One person: their choices, numbers and history over a period, with its chart."""
-    platform, user_id = _who(request.query_params)
-    ctx = context_of(request)
-    listing = await ctx.store.person(platform, user_id)
+    listing = await _listed(request)
     if listing is None:
-        return render(request, "message.html", status_code=404, key="forget.gone")
+        return _gone(request)
+    platform, user_id = listing.person.platform, listing.person.user_id
+    ctx = context_of(request)
     period = request.query_params.get("period", DEFAULT_PERIOD)
     if period not in (*PERIODS, "all"):
         period = DEFAULT_PERIOD
@@ -56,7 +57,7 @@ async def export(request: Request) -> Response:
     platform, user_id = _who(request.query_params)
     document = await context_of(request).store.export_person(platform, user_id)
     if document is None:
-        return render(request, "message.html", status_code=404, key="forget.gone")
+        return _gone(request)
     filename = f"ferbot-{platform}-{user_id}.json"
     return Response(
         document,
@@ -68,11 +69,8 @@ async def export(request: Request) -> Response:
 @page
 async def confirm_forget(request: Request) -> Response:
     """Ask first, saying how much will go."""
-    platform, user_id = _who(request.query_params)
-    listing = await context_of(request).store.person(platform, user_id)
-    if listing is None:
-        return render(request, "message.html", status_code=404, key="forget.gone")
-    return render(request, "forget.html", listing=listing)
+    listing = await _listed(request)
+    return render(request, "forget.html", listing=listing) if listing else _gone(request)
 
 
 @form_action()
@@ -87,6 +85,17 @@ async def forget(request: Request, form: FormData) -> Response:
     message = texts_of(request)("forget.done", name=name, count=deleted)
     found = await ctx.store.find_people()
     return render(request, "people.html", query="", people=found, message=message)
+
+
+async def _listed(request: Request) -> PersonListing | None:
+    """The person the page's address names, as the store lists them."""
+    platform, user_id = _who(request.query_params)
+    return await context_of(request).store.person(platform, user_id)
+
+
+def _gone(request: Request) -> Response:
+    """The answer about a person of whom the store holds nothing (any more)."""
+    return render(request, "message.html", status_code=404, key="forget.gone")
 
 
 def _who(values: ImmutableMultiDict[str, Any]) -> tuple[str, str]:

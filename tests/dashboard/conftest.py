@@ -10,14 +10,12 @@ import pytest
 from argon2 import PasswordHasher
 from starlette.applications import Starlette
 
-from bot.app import build_bot
 from bot.core import Bot
-from bot.outbox import Outbox
 from bot.settings import DashboardSettings, Settings
 from dashboard import create_app
-from fer_engine import Engine
 from fer_engine.pipeline import Pipeline
 from storage import StorageSettings, Store
+from tests.bot.conftest import harness_for
 from tests.storage.conftest import database_url, postgres_databases  # noqa: F401
 
 PASSWORD = "correct horse battery staple"
@@ -60,18 +58,11 @@ async def site_for(
     pipeline: Pipeline, url: str, dashboard: DashboardSettings
 ) -> AsyncIterator[Site]:
     settings = Settings(storage=StorageSettings(url=url), dashboard=dashboard)
-    engine = Engine(pipeline, pipeline.settings.serving)
-    store = await Store.open(settings.storage)
-    bot = build_bot(engine, store, settings, Outbox())
-    app = create_app(bot.context, dashboard, PASSWORD_HASH)
-    transport = httpx.ASGITransport(app)
-    try:
+    async for harness in harness_for(pipeline, settings):
+        app = create_app(harness.bot.context, dashboard, PASSWORD_HASH)
+        transport = httpx.ASGITransport(app)
         async with httpx.AsyncClient(transport=transport, base_url="https://testserver") as client:
-            yield Site(app, client, store, bot)
-    finally:
-        bot.context.digests.shutdown()
-        await engine.close()
-        await store.close()
+            yield Site(app, client, harness.store, harness.bot)
 
 
 @pytest.fixture

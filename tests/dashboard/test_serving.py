@@ -1,10 +1,7 @@
 """Serving: `ferbot run` with the dashboard enabled, and what stops it from starting."""
 
 import asyncio
-import os
-import signal
 import socket
-import subprocess
 import sys
 from pathlib import Path
 
@@ -14,6 +11,7 @@ import pytest
 from bot.settings import DashboardSettings
 from dashboard import Dashboard, DashboardError
 from tests.dashboard.conftest import PASSWORD_HASH
+from tests.e2e.processes import ferbot_run
 
 FERBOT = Path(sys.executable).parent / "ferbot"
 
@@ -54,25 +52,13 @@ async def test_ferbot_run_serves_the_dashboard_beside_the_console_chat_until_ctr
         "FERBOT_STORAGE__URL": f"sqlite+aiosqlite:///{tmp_path / 'ferbot.db'}",
         "FERBOT_ENGINE__DEVICE": "cpu",
     }
-    process = await asyncio.create_subprocess_exec(
-        FERBOT,
-        "run",
-        env=os.environ | environment,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    try:
+    async with ferbot_run(environment, console=True) as stopped:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
             login = await _first_answer(client, "/login")
         assert login.status_code == 200 and "Operator login" in login.text
-        assert process.returncode is None  # the console chat is still open beside it
-    finally:
-        process.send_signal(signal.SIGINT)
-        # The console's reader thread waits for a line or the end of input, as in a terminal.
-        output, _ = await asyncio.wait_for(process.communicate(b""), timeout=30)
-    assert process.returncode == 0, output.decode()
-    assert b"Traceback" not in output and PASSWORD_HASH.encode() not in output
+        assert stopped.returncode is None  # the console chat is still open beside it
+    assert stopped.returncode == 0, stopped.output.decode()
+    assert b"Traceback" not in stopped.output and PASSWORD_HASH.encode() not in stopped.output
 
 
 async def _first_answer(client: httpx.AsyncClient, path: str) -> httpx.Response:
