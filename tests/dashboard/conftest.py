@@ -4,6 +4,7 @@ the store suite's fixtures), reached through httpx's ASGI transport over "https"
 import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 import pytest
@@ -16,7 +17,7 @@ from dashboard import create_app
 from fer_engine.pipeline import Pipeline
 from storage import StorageSettings, Store
 from tests.bot.conftest import harness_for
-from tests.storage.conftest import database_url, postgres_databases  # noqa: F401
+from tests.storage.conftest import latest_database_url, postgres_databases  # noqa: F401
 
 PASSWORD = "correct horse battery staple"
 # Cheap parameters: verifying is fast in tests; production hashes use argon2's defaults.
@@ -65,8 +66,18 @@ async def site_for(
             yield Site(app, client, harness.store, harness.bot)
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def database_url(
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    postgres_databases: list[str],  # noqa: F811
+) -> str:
+    """As the store suite's, in a PostgreSQL database of the dashboard's own."""
+    return await latest_database_url(request.param, tmp_path, postgres_databases, "dashboard")
+
+
 @pytest.fixture
-async def site(bundled_pipeline: Pipeline, database_url: str) -> AsyncIterator[Site]:  # noqa: F811
+async def site(bundled_pipeline: Pipeline, database_url: str) -> AsyncIterator[Site]:
     """The dashboard on an empty store, not logged in."""
     async for ready in site_for(bundled_pipeline, database_url, DashboardSettings()):
         yield ready
