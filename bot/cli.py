@@ -112,11 +112,34 @@ async def _analyze_one(engine: Engine, path: Path) -> PhotoReport:
 def run(ctx: click.Context, console: bool) -> None:
     """Run the bot: Telegram and Discord when $TELEGRAM_TOKEN and $DISCORD_TOKEN are set,
     else a chat in this terminal."""
+    _serve(_settings(ctx), console=console)
+
+
+@main.command()
+@click.option(
+    "--hash-password",
+    is_flag=True,
+    help="Ask for a password and print its hash for $DASHBOARD_PASSWORD_HASH, then exit.",
+)
+@click.pass_context
+def dashboard(ctx: click.Context, hash_password: bool) -> None:
+    """Serve the operators' web dashboard alone (`ferbot run` serves it too when
+    dashboard.enabled is true). The password hash comes from $DASHBOARD_PASSWORD_HASH."""
+    if hash_password:
+        from dashboard import hash_password as hashed
+
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+        click.echo(hashed(password))
+        return
+    _serve(_settings(ctx), dashboard_only=True)
+
+
+def _serve(settings: Settings, **options: bool) -> None:
+    """Run the bot (or the dashboard alone) until Ctrl-C; start-up errors as one line."""
     from bot.app import run as run_bot
 
-    settings = _settings(ctx)
     try:
-        asyncio.run(run_bot(settings, console))
+        asyncio.run(run_bot(settings, **options))
     except SettingsError as exc:
         raise click.ClickException(str(exc)) from exc
     except EngineError as exc:

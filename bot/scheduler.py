@@ -52,12 +52,13 @@ class DigestScheduler:
             self.scheduler.shutdown(wait=False)
 
     def schedule(self, scheduled: ScheduledChat) -> None:
-        """(Re)schedule a chat's digest from its settings; no cron line removes it."""
+        """(Re)schedule a chat's digest from its settings; no cron line, or digests paused by
+        an operator, removes it."""
         job_id = _job_id(scheduled.chat.platform, scheduled.chat.chat_id)
         if self.scheduler.get_job(job_id):
             self.scheduler.remove_job(job_id)
         cron = scheduled.settings.summary_cron
-        if cron is None:
+        if cron is None or scheduled.settings.digests_paused:
             return
         self.scheduler.add_job(
             self.run_due,
@@ -70,9 +71,12 @@ class DigestScheduler:
 
     async def run_due(self, platform: str, chat_id: str) -> bool:
         """Send the digest due now (the latest fire time not after now), unless someone
-        already claimed it. True if this call sent it."""
+        already claimed it, or an operator paused the chat's digests (perhaps from another
+        process, after this one planned the job). True if this call sent it."""
         scheduled = await self._store.scheduled_chat(platform, chat_id)
         if scheduled is None or scheduled.settings.summary_cron is None:
+            return False
+        if scheduled.settings.digests_paused:
             return False
         schedule = Schedule(scheduled.settings.summary_cron)
         now = self._clock()
