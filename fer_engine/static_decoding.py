@@ -98,12 +98,13 @@ class StaticDecoder:
         self._decoder_start = generation.decoder_start_token_id
         self._caches: dict[int, Cache] = {}
         self.warmup_s: dict[int, float] = {}
+        # The module's __call__ is what transformers itself compiles for static-cache generation.
         if compile_mode is None:
-            self._step = self.lm.forward
+            self._step = self.lm.__call__
         elif compile_backend == "inductor":
-            self._step = torch.compile(self.lm.forward, mode=compile_mode)
+            self._step = torch.compile(self.lm.__call__, mode=compile_mode)
         else:  # tests trace with the "eager" backend: dynamo's guards without inductor's minutes
-            self._step = torch.compile(self.lm.forward, backend=compile_backend)
+            self._step = torch.compile(self.lm.__call__, backend=compile_backend)
 
     @property
     def encoder_decoder(self) -> bool:
@@ -221,5 +222,8 @@ class StaticDecoder:
                     token[:, None], None, cache, full_mask[:, :seen], None, False,
                     position_ids=positions[:, seen - 1 : seen], use_cache=True,
                 )  # fmt: skip
+            if self.compile_mode is not None:
+                # Each step is a new iteration for CUDA graph trees: last step's outputs may go.
+                torch.compiler.cudagraph_mark_step_begin()
             logits = self._step(**inputs).logits[:, -1]
         return torch.stack(tokens, dim=1)
