@@ -79,7 +79,7 @@ async def closed_loop(
     """`concurrency` callers, each sending its next photo when the last is answered."""
     slots = asyncio.Semaphore(concurrency)
     latencies: list[float] = []
-    progress = tqdm(total=len(photos), desc=label, leave=False)
+    progress = tqdm(total=len(photos), desc=label, leave=False, disable=None)  # none in logs
 
     async def one(photo: bytes) -> Analysis:
         async with slots:
