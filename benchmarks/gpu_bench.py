@@ -271,6 +271,8 @@ def main() -> None:
         print(f"  {family}: {checks[family]}", flush=True)
         results += [plain_result, fast_result]
         del plain
+        # The next family's compiled forward must not inherit this one's dynamic-shape history.
+        torch._dynamo.reset()
         if device.type == "cuda":
             torch.cuda.empty_cache()
     name = torch.cuda.get_device_name(device) if device.type == "cuda" else cpu_name()
