@@ -39,6 +39,16 @@ from fer_engine.static_decoding import batch_buckets
 from fer_engine.stats import percentile
 
 FACE_PHOTO = Path(__file__).parents[1] / "tests" / "data" / "face.jpg"
+TINY_DEFAULTS = {
+    "device": "cpu",
+    "new_tokens": 8,
+    "check_photos": 6,
+    "latency_photos": 6,
+    "concurrency": [4, 8],
+    "photos_per_slot": 2,
+    "max_batch": 8,
+    "decode_workers": 2,
+}
 
 
 @dataclass(frozen=True)
@@ -224,6 +234,34 @@ def print_table(results: list[PathResult], checks: dict[str, str], header: str) 
         print(f"{family}: check: {check}")
 
 
+def write_chart(results: list[PathResult], path: Path, header: str) -> None:
+    """Bars per family and path: one-photo p50 and photos/s at each concurrency."""
+    try:  # matplotlib is a ferbot dependency, but a bare GPU image may lack it
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+    except ImportError:
+        print(f"no chart: matplotlib is not installed here ({path} not written)")
+        return
+    concurrencies = sorted(results[0].photos_per_s)
+    panels = [("1-photo latency p50 (ms, lower is better)", lambda r: r.p50_ms)] + [
+        (f"photos/s at concurrency {c}", lambda r, c=c: r.photos_per_s[c]) for c in concurrencies
+    ]
+    figure = Figure(figsize=(4.5 * len(panels), 4.5), dpi=100)
+    FigureCanvasAgg(figure)
+    figure.suptitle(header, fontsize=8)
+    labels = [f"{r.family}\n{r.path}" for r in results]
+    colours = ["#9aa5b1" if r.path == "plain" else "#4f86c6" for r in results]
+    for axes, (title, value) in zip(figure.subplots(1, len(panels)), panels, strict=True):
+        values = [value(r) for r in results]
+        axes.bar(labels, values, color=colours)
+        axes.bar_label(axes.containers[0], fmt="%.3g", fontsize=8)
+        axes.set_title(title, fontsize=10)
+        axes.tick_params(labelsize=8)
+    figure.subplots_adjust(left=0.05, right=0.98, top=0.82, bottom=0.15, wspace=0.3)
+    figure.savefig(path, format="png")
+    print(f"chart written to {path}")
+
+
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -243,12 +281,11 @@ def parse_args() -> argparse.Namespace:
         "--buckets", nargs="+", type=int, default=list(AccelerationSettings().batch_buckets)
     )
     parser.add_argument("--compile-mode", default="auto")
-    args = parser.parse_args()
-    if args.tiny:
-        args.device, args.new_tokens, args.check_photos, args.latency_photos = "cpu", 8, 6, 6
-        args.concurrency, args.photos_per_slot, args.max_batch = [4, 8], 2, 8
-        args.decode_workers = 2
-    return args
+    parser.add_argument("--chart", type=Path, help="also write the table as a PNG bar chart here")
+    # --tiny changes the defaults only: flags given beside it still count.
+    if parser.parse_known_args()[0].tiny:
+        parser.set_defaults(**TINY_DEFAULTS)
+    return parser.parse_args()
 
 
 def main() -> None:
@@ -283,6 +320,8 @@ def main() -> None:
         f"({faces_per_photo:.1f} on average), {datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
     )
     print_table(results, checks, header)
+    if args.chart:
+        write_chart(results, args.chart, header)
 
 
 if __name__ == "__main__":
