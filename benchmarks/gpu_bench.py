@@ -17,6 +17,7 @@ prints one table and the fast / plain ratios.
 import argparse
 import asyncio
 import io
+import logging
 import time
 import traceback
 from dataclasses import dataclass
@@ -128,6 +129,8 @@ async def run_path(
         torch.cuda.reset_peak_memory_stats(device)
     async with served(pipeline, args) as engine:
         warmup_s = engine.stats().warmup_s
+        if path != "plain" and pipeline.captioner.decoding != "fast":
+            raise RuntimeError("the fast path failed at warm-up (its traceback is logged above)")
         _, _, checked = await closed_loop(engine, pool[: args.check_photos], 8, "check")
         _, latencies, _ = await closed_loop(engine, pool[: args.latency_photos], 1, "latency")
         photos_per_s, faces_per_s, mean_batch = {}, {}, {}
@@ -290,6 +293,7 @@ def parse_args() -> argparse.Namespace:
 
 def main() -> None:
     args = parse_args()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     device = torch.device(args.device)
     size = "tiny" if args.tiny else "published"
     pool = group_photos(

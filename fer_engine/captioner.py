@@ -1,7 +1,8 @@
 """BLIP-2 captions: one sentence about the emotion of each face crop, generated in batches."""
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import torch
 from PIL import Image
@@ -49,7 +50,10 @@ class Captioner:
         return "plain" if self.static is None else "fast"
 
     def use_static_decoding(
-        self, buckets: Sequence[int], compile_mode: str | None, compile_backend: str = "inductor"
+        self,
+        buckets: Sequence[int],
+        compile_mode: str | None,
+        compile_backend: str | Callable[..., Any] = "inductor",
     ) -> bool:
         """Switch to the fast path with these batch buckets; False (and a log line) if this
         model's generation config asks for something the fast path does not do."""
@@ -70,8 +74,20 @@ class Captioner:
         return True
 
     def warm_up(self) -> float:
-        """Compile and record every batch bucket of the fast path (seconds; 0 when plain)."""
-        return 0.0 if self.static is None else self.static.warm_up()
+        """Compile and record every batch bucket of the fast path (seconds; 0 when plain).
+
+        A fast path that fails here (a compiler missing on this machine, a kernel that will not
+        build) is dropped with a logged traceback: captions then come from plain `generate`,
+        and the engine still starts.
+        """
+        if self.static is None:
+            return 0.0
+        try:
+            return self.static.warm_up()
+        except Exception:
+            log.exception("fast decoding failed to warm up; captions use plain generate")
+            self.static = None
+            return 0.0
 
     @property
     def device(self) -> torch.device:

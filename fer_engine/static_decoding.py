@@ -11,7 +11,8 @@ each step are built by the model's own `prepare_inputs_for_generation`.
 
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import torch
 from transformers import (
@@ -77,7 +78,7 @@ class StaticDecoder:
         min_new_tokens: int,
         buckets: Sequence[int],
         compile_mode: str | None,
-        compile_backend: str = "inductor",
+        compile_backend: str | Callable[..., Any] = "inductor",
     ) -> None:
         self.model = model
         self.lm = model.language_model

@@ -145,3 +145,15 @@ def test_warm_up_times_every_bucket() -> None:
     seconds = captioner.warm_up()
     assert captioner.static is not None and set(captioner.static.warmup_s) == {1, 3}
     assert seconds >= sum(captioner.static.warmup_s.values()) > 0
+
+
+def test_a_fast_path_that_fails_to_compile_falls_back_to_plain_generate() -> None:
+    def broken_compiler(graph: torch.fx.GraphModule, inputs: list[torch.Tensor]) -> None:
+        raise RuntimeError("no compiler on this machine")
+
+    captioner = lively_captioner("opt")
+    plain = captioner.caption(pixels(2))
+    torch._dynamo.reset()
+    captioner.use_static_decoding((2,), compile_mode="default", compile_backend=broken_compiler)
+    assert captioner.warm_up() == 0.0
+    assert captioner.decoding == "plain" and captioner.caption(pixels(2)) == plain
