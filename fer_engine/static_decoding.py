@@ -184,26 +184,10 @@ class StaticDecoder:
         return cache
 
     def _decode(self, embeds: torch.Tensor, min_new_tokens: int) -> torch.Tensor:
+        """Greedy tokens for a batch of exactly one bucket's size, as `generate` picks them."""
         batch, length = embeds.shape[:2]
-        device = embeds.device
-        cache = self._cache(batch, length)
-        mask = self._attention_mask.expand(batch, -1)
-        prepare = self.lm.prepare_inputs_for_generation
-        if self.encoder_decoder:
-            encoded = self.lm.get_encoder()(inputs_embeds=embeds, attention_mask=mask)
-            start = torch.full((batch, 1), self._decoder_start, dtype=torch.long, device=device)
-            extra = {"encoder_outputs": encoded, "use_cache": True}
-            inputs = prepare(start, None, cache, mask, None, True, **extra)
-        else:
-            positions = torch.arange(length + self.max_new_tokens, device=device).expand(batch, -1)
-            full_mask = torch.ones(batch, positions.shape[1], dtype=mask.dtype, device=device)
-            input_ids = self._input_ids.expand(batch, -1)
-            inputs = prepare(
-                input_ids, None, cache, mask, embeds, True,
-                position_ids=positions[:, :length], use_cache=True,
-            )  # fmt: skip
-        logits = self.lm(**inputs).logits[:, -1]  # the prefill stays eager: one call per batch
-        unfinished = torch.ones(batch, dtype=torch.bool, device=device)
+        logits, step_inputs = self._prefill(embeds, self._cache(batch, length))
+        unfinished = torch.ones(batch, dtype=torch.bool, device=embeds.device)
         tokens = []
         for step in range(self.max_new_tokens):
             scores = logits.to(torch.float32, copy=True)  # compiled outputs are reused buffers
@@ -215,16 +199,44 @@ class StaticDecoder:
             last = step == self.max_new_tokens - 1
             if last or ((step + 1) % STOP_CHECK_EVERY == 0 and not bool(unfinished.any())):
                 break
-            if self.encoder_decoder:
-                inputs = prepare(token[:, None], None, cache, mask, None, False, **extra)
-            else:
-                seen = length + step + 1
-                inputs = prepare(
-                    token[:, None], None, cache, full_mask[:, :seen], None, False,
-                    position_ids=positions[:, seen - 1 : seen], use_cache=True,
-                )  # fmt: skip
             if self.compile_mode is not None:
                 # Each step is a new iteration for CUDA graph trees: last step's outputs may go.
                 torch.compiler.cudagraph_mark_step_begin()
-            logits = self._step(**inputs).logits[:, -1]
+            logits = self._step(**step_inputs(token[:, None], step)).logits[:, -1]
         return torch.stack(tokens, dim=1)
+
+    def _prefill(
+        self, embeds: torch.Tensor, cache: Cache
+    ) -> tuple[torch.Tensor, Callable[[torch.Tensor, int], dict[str, Any]]]:
+        """Run the prompt through the language model (eagerly: one call per batch) and return
+        the last position's logits and how to build the inputs of each later step."""
+        batch, length = embeds.shape[:2]
+        device = embeds.device
+        mask = self._attention_mask.expand(batch, -1)
+        prepare = self.lm.prepare_inputs_for_generation
+        if self.encoder_decoder:
+            encoded = self.lm.get_encoder()(inputs_embeds=embeds, attention_mask=mask)
+            extra = {"encoder_outputs": encoded, "use_cache": True}
+            start = torch.full((batch, 1), self._decoder_start, dtype=torch.long, device=device)
+            inputs = prepare(start, None, cache, mask, None, True, **extra)
+
+            def step_inputs(token: torch.Tensor, step: int) -> dict[str, Any]:
+                return prepare(token, None, cache, mask, None, False, **extra)
+
+        else:
+            # Every row holds the same prompt: positions and the mask are plain ranges.
+            positions = torch.arange(length + self.max_new_tokens, device=device).expand(batch, -1)
+            seen = torch.ones(batch, positions.shape[1], dtype=mask.dtype, device=device)
+            inputs = prepare(
+                self._input_ids.expand(batch, -1), None, cache, mask, embeds, True,
+                position_ids=positions[:, :length], use_cache=True,
+            )  # fmt: skip
+
+            def step_inputs(token: torch.Tensor, step: int) -> dict[str, Any]:
+                end = length + step + 1  # the prompt, the tokens written, and this one
+                return prepare(
+                    token, None, cache, seen[:, :end], None, False,
+                    position_ids=positions[:, end - 1 : end], use_cache=True,
+                )  # fmt: skip
+
+        return self.lm(**inputs).logits[:, -1], step_inputs
