@@ -42,6 +42,7 @@ class Engine:
         self._drained.set()
         self._closing = False
         self._batcher: asyncio.Task[None] | None = None
+        self._starting: asyncio.Future[None] | None = None
         self._decode_pool = ThreadPoolExecutor(serving.decode_workers, "ferbot-decode")
         self._infer_pool = ThreadPoolExecutor(1, "ferbot-infer")
         self._stats = StatsRecorder()
@@ -59,11 +60,22 @@ class Engine:
         return self.pipeline.model_version
 
     async def start(self) -> None:
-        """Start the batcher on the running loop; `analyze` does this itself when needed."""
-        if self._batcher is None:
-            self._batcher = asyncio.get_running_loop().create_task(
-                self._run_batches(), name="ferbot-engine-batcher"
-            )
+        """Warm the models up, then start the batcher; `analyze` does this itself when needed.
+
+        Warm-up (compiling and recording the fast path's batch buckets on blank pixels) runs
+        once, on the inference thread, before any request reaches the models.
+        """
+        if self._starting is None:
+            self._starting = asyncio.ensure_future(self._warm_up_and_serve())
+        await asyncio.shield(self._starting)
+
+    async def _warm_up_and_serve(self) -> None:
+        loop = asyncio.get_running_loop()
+        seconds = await loop.run_in_executor(self._infer_pool, self.pipeline.warm_up)
+        self._stats.warmup_s = seconds
+        if seconds:
+            log.info("engine warmed up in %.1f s", seconds)
+        self._batcher = loop.create_task(self._run_batches(), name="ferbot-engine-batcher")
 
     async def __aenter__(self) -> "Engine":
         await self.start()
@@ -84,11 +96,11 @@ class Engine:
         if self._pending >= self.serving.queue_size:
             self._stats.record_error("busy")
             raise EngineBusy()
-        await self.start()
         self._pending += 1
         self._drained.clear()
         started = time.perf_counter()
         try:
+            await self.start()  # the first call of an engine not started waits for warm-up
             async with asyncio.timeout(self.serving.timeout_s):
                 analysis = await self._analyze(data, started)
         except TimeoutError:
@@ -156,6 +168,8 @@ class Engine:
             return
         self._closing = True
         await self._drained.wait()
+        if self._starting is not None:
+            await asyncio.gather(self._starting, return_exceptions=True)
         if self._batcher is not None:
             self._batcher.cancel()
             await asyncio.gather(self._batcher, return_exceptions=True)

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import torch
 
+from fer_engine.acceleration import accelerate
 from fer_engine.captioner import load_captioner
 from fer_engine.checkpoints import load_head
 from fer_engine.cnn import load_cnn
@@ -52,6 +53,7 @@ def load_pipeline(settings: EngineSettings) -> Pipeline:
     captioner = text_encoder = None
     if head.metadata.spec.uses_text and settings.mode == "fusion":
         captioner = load_captioner(settings.captioner, device, settings.offline)
+        accelerate(captioner, settings.acceleration, settings.serving.max_batch, device)
         text_encoder = load_text_encoder(settings.text_encoder, device, settings.offline)
     cnn = load_cnn(settings.cnn, settings.offline).to(device)
     detector = build_detector(settings.faces, device)

@@ -23,6 +23,7 @@ from fer_engine.heads import HeadInputs
 from fer_engine.image_intake import decode_image
 from fer_engine.settings import EngineSettings
 from fer_engine.text_encoder import TextEncoder
+from fer_engine.transfer import stack_to_device
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -129,6 +130,13 @@ class Pipeline:
             faces_found=len(found),
         )
 
+    def warm_up(self) -> float:
+        """Compile and record the fast path's shapes on blank input (seconds; 0 when plain).
+
+        The engine calls it at start-up, on its inference thread, before any photo is queued.
+        """
+        return 0.0 if self.captioner is None else self.captioner.warm_up()
+
     def infer(self, faces: Sequence[PreparedFace]) -> tuple[list[FaceResult], BatchReport]:
         """Run every model stage on `faces` as one batch, halving it on CUDA out-of-memory.
 
@@ -141,7 +149,10 @@ class Pipeline:
     @torch.inference_mode()
     def _infer_batch(self, faces: list[PreparedFace], report: BatchReport) -> list[FaceResult]:
         clock = _StageClock(self.device, report.timings)
-        pixels = torch.stack([face.cnn_pixels for face in faces]).to(self.device)
+        groups = [[face.cnn_pixels for face in faces]]
+        if self.uses_text:
+            groups.append([face.caption_pixels for face in faces])
+        pixels, *caption_pixels = stack_to_device(groups, self.device)
         autocast = (
             torch.autocast("cuda", dtype=torch.bfloat16)
             if self.device.type == "cuda"
@@ -154,8 +165,7 @@ class Pipeline:
         captions: list[str | None] = [None] * len(faces)
         if self.uses_text:
             assert self.captioner is not None and self.text_encoder is not None
-            caption_pixels = torch.stack([face.caption_pixels for face in faces]).to(self.device)
-            texts = self.captioner.caption(caption_pixels)
+            texts = self.captioner.caption(caption_pixels[0])
             captions = list(texts)
             clock.lap("caption")
             text = self.text_encoder.encode(texts)

@@ -83,6 +83,28 @@ class ServingSettings(_Section):
     decode_workers: int = Field(2, ge=1)
 
 
+class AccelerationSettings(_Section):
+    """How captions are decoded: transformers' plain `generate`, or the fast path.
+
+    The fast path keeps a static KV cache per batch bucket and compiles the decode step
+    (CUDA graphs on a GPU). `auto` picks it on CUDA only: there it is several times faster,
+    while on a CPU decoding is compute-bound and compiling needs a C++ toolchain and minutes
+    at start-up for little gain, so the plain path is the safe default.
+    """
+
+    decoding: Literal["auto", "plain", "fast"] = "auto"
+    compile_mode: Literal[
+        "auto", "off", "default", "reduce-overhead", "max-autotune-no-cudagraphs", "max-autotune"
+    ] = "auto"
+    batch_buckets: tuple[int, ...] = (1, 2, 4, 8, 16, 32, 64, 128, 256)
+
+    @model_validator(mode="after")
+    def _buckets_are_sizes(self) -> "AccelerationSettings":
+        if not self.batch_buckets or min(self.batch_buckets) < 1:
+            raise ValueError("batch_buckets needs at least one size, every size at least 1")
+        return self
+
+
 class EngineSettings(_Section):
     """Everything the engine needs to load its models and serve requests."""
 
@@ -96,3 +118,4 @@ class EngineSettings(_Section):
     captioner: CaptionerSettings = CaptionerSettings()
     text_encoder: TextEncoderSettings = TextEncoderSettings()
     head: HeadSettings = HeadSettings()
+    acceleration: AccelerationSettings = AccelerationSettings()
