@@ -96,7 +96,8 @@ class StaticDecoder:
         # As `generate` does: rows that ended are filled with pad, or with eos when there is none.
         pad = generation.pad_token_id
         self._pad = pad if pad is not None else int(self._eos[0])
-        self._decoder_start = generation.decoder_start_token_id
+        start = generation.decoder_start_token_id  # T5; `generate` falls back to bos as well
+        self._decoder_start = start if start is not None else generation.bos_token_id
         self._caches: dict[int, Cache] = {}
         self.warmup_s: dict[int, float] = {}
         # The module's __call__ is what transformers itself compiles for static-cache generation.
