@@ -16,7 +16,7 @@ from bot.rate_limit import RateLimiter
 from bot.replies import Reply
 from bot.scheduler import DigestScheduler
 from bot.settings import Settings
-from fer_engine import Engine
+from fer_engine.service import EngineService, open_engine
 from storage import Store
 
 log = logging.getLogger(__name__)
@@ -55,7 +55,7 @@ def build_adapters(settings: Settings, environ: Mapping[str, str], console: bool
     return adapters
 
 
-def build_bot(engine: Engine, store: Store, settings: Settings, outbox: Outbox) -> Bot:
+def build_bot(engine: EngineService, store: Store, settings: Settings, outbox: Outbox) -> Bot:
     limits = RateLimiter(settings.bot.photos_per_window, settings.bot.rate_window_s)
     digests = DigestScheduler(store, outbox, settings.bot.digest_grace_s)
     return Bot(BotContext(engine, store, settings, CommentPicker(), limits, digests))
@@ -65,7 +65,7 @@ async def run(settings: Settings, console: bool = False) -> None:
     """Serve every configured platform until one stops (the console at /quit) or we are
     cancelled; then finish what the engine has in flight and close the store."""
     adapters = build_adapters(settings, os.environ, console)
-    engine = await Engine.load(settings.engine)
+    engine = await open_engine(settings.engine)
     try:
         async with await Store.open(settings.storage) as store:
             outbox = Outbox()

@@ -10,7 +10,8 @@ import click
 
 from bot.photo_report import PhotoReport
 from bot.settings import Settings, SettingsError, load_settings
-from fer_engine import Engine, EngineError, UserFacingError
+from fer_engine import EngineError, UserFacingError
+from fer_engine.service import EngineService, open_engine
 from storage.engine import Database
 from storage.migrate import current_revision, downgrade, upgrade
 from storage.settings import StorageSettings, printable_url
@@ -74,14 +75,14 @@ def analyze(ctx: click.Context, photos: tuple[Path, ...], as_json: bool) -> None
 async def _analyze_all(
     settings: Settings, photos: tuple[Path, ...], as_json: bool
 ) -> list[PhotoReport]:
-    engine = await Engine.load(settings.engine)
+    engine = await open_engine(settings.engine)
     slots = asyncio.Semaphore(min(_CLI_CONCURRENCY, settings.engine.serving.queue_size))
 
     async def one(path: Path) -> PhotoReport:
         async with slots:
             return await _analyze_one(engine, path)
 
-    async with engine:
+    try:
         tasks = [asyncio.create_task(one(path)) for path in photos]
         reports = []
         # Printed in the order given, each as soon as it and those before it are done.
@@ -89,10 +90,12 @@ async def _analyze_all(
             report = await task
             click.echo(report.to_json() if as_json else report.to_text())
             reports.append(report)
+    finally:
+        await engine.close()
     return reports
 
 
-async def _analyze_one(engine: Engine, path: Path) -> PhotoReport:
+async def _analyze_one(engine: EngineService, path: Path) -> PhotoReport:
     try:
         data = await asyncio.to_thread(path.read_bytes)
     except OSError as exc:
