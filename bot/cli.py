@@ -2,6 +2,7 @@
 
 import asyncio
 import logging
+import signal
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -127,6 +128,38 @@ def run(ctx: click.Context, console: bool) -> None:
         sys.exit(2)
     except KeyboardInterrupt:
         pass
+
+
+@main.command("serve-engine")
+@click.option("--detach", is_flag=True, help="Deploy and return; the application keeps running.")
+@click.pass_context
+def serve_engine(ctx: click.Context, detach: bool) -> None:
+    """Deploy the engine as a Ray Serve application on the Ray cluster at engine.ray.address
+    (start one with `ray start --head`); bots with engine.backend = "ray" then use it.
+
+    Runs until Ctrl-C (or SIGTERM), which removes the application, unless --detach.
+    """
+    from fer_engine.serve import deploy, join_cluster, undeploy
+
+    settings = _settings(ctx).engine
+    try:
+        join_cluster(settings.ray)
+        deploy(settings)
+    except EngineError as exc:
+        click.echo(f"ferbot: {exc}", err=True)
+        sys.exit(2)
+    ray_settings = settings.ray
+    click.echo(
+        f"engine {ray_settings.app_name} serving at "
+        f"http://{ray_settings.http_host}:{ray_settings.http_port}{ray_settings.route_prefix}"
+    )
+    if detach:
+        return
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    try:
+        signal.pause()
+    except KeyboardInterrupt:
+        undeploy(settings)
 
 
 @main.command("make-tiny-models")

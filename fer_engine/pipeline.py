@@ -89,11 +89,22 @@ class FacePreparer:
     def prepare(self, data: bytes) -> PreparedPhoto:
         """Decode, find faces, crop and preprocess them; raises `BadImage` for bad bytes."""
         started = time.perf_counter()
-        image = decode_image(data, self.settings.image)
+        image = self.decode(data)
         decoded = time.perf_counter()
         found = self.detector.detect(image)
+        timings = {"decode": decoded - started, "detect": time.perf_counter() - decoded}
+        return self.cut(image, found, timings)
+
+    def decode(self, data: bytes) -> Image.Image:
+        """The upright RGB picture; raises `BadImage` for bad bytes."""
+        return decode_image(data, self.settings.image)
+
+    def cut(
+        self, image: Image.Image, found: list[FaceBox], timings: dict[str, float]
+    ) -> PreparedPhoto:
+        """The largest `max_faces` of the faces `found`, cropped and preprocessed."""
+        started = time.perf_counter()
         boxes = select_faces(found, self.settings.faces.max_faces)
-        detected = time.perf_counter()
         faces = []
         margin = self.settings.faces.margin
         for box in boxes:
@@ -101,15 +112,10 @@ class FacePreparer:
             if self.caption_preprocess is not None:
                 caption_pixels = self.caption_preprocess(square_crop(image, box, margin))
             faces.append(PreparedFace(box, self.cnn_preprocess(image, box, margin), caption_pixels))
-        done = time.perf_counter()
         return PreparedPhoto(
             image_size=image.size,
             faces=tuple(faces),
-            timings={
-                "decode": decoded - started,
-                "detect": detected - decoded,
-                "crop": done - detected,
-            },
+            timings={**timings, "crop": time.perf_counter() - started},
             faces_found=len(found),
         )
 

@@ -8,6 +8,7 @@ from ray import serve
 from ray.serve import Application
 from ray.serve.handle import DeploymentHandle
 
+from fer_engine.errors import ModelUnavailable
 from fer_engine.serve._deployments import FaceCaptioner, FaceModels, Ingress
 from fer_engine.settings import DeploymentSettings, EngineSettings, RaySettings
 
@@ -53,10 +54,18 @@ def build_app(settings: EngineSettings) -> Application:
     return ingress.bind(settings, models.bind(settings), captioner)
 
 
-def join_cluster(settings: RaySettings, **init: Any) -> None:
+def join_cluster(settings: RaySettings) -> None:
     """Connect this process to the Ray cluster at `settings.address`, once."""
-    if not ray.is_initialized():
-        ray.init(address=settings.address, log_to_driver=False, **init)
+    if ray.is_initialized():
+        return
+    try:
+        ray.init(address=settings.address, log_to_driver=False)
+    except ConnectionError as exc:
+        raise ModelUnavailable(
+            f"no Ray cluster at {settings.address!r} ({exc})",
+            "engine.ray.address",
+            "a running cluster's address (`ray start --head` starts one here)",
+        ) from exc
 
 
 def deploy(settings: EngineSettings) -> DeploymentHandle:
@@ -76,3 +85,9 @@ def deploy(settings: EngineSettings) -> DeploymentHandle:
         ray_settings.route_prefix,
     )
     return handle
+
+
+def undeploy(settings: EngineSettings) -> None:
+    """Remove the engine's application from the cluster (its replicas finish first)."""
+    serve.delete(settings.ray.app_name)
+    log.info("engine %s removed", settings.ray.app_name)

@@ -1,8 +1,9 @@
 """The three deployments of the engine's Serve application.
 
-`Ingress` takes a photo (through a handle or Serve's HTTP proxy), decodes it and cuts out its
-faces on the CPU, then sends each face on: to `FaceCaptioner` (BLIP-2, fusion mode only) and
-to `FaceModels` (CNN, CLIP text encoder, head). Both batch the faces of concurrent photos
+`Ingress` takes a photo (through a handle or Serve's HTTP proxy) and decodes it on the CPU;
+`FaceModels` finds its faces (the SSD detector, batched across photos), the ingress cuts
+them out, and sends each face on: to `FaceCaptioner` (BLIP-2, fusion mode only) and to
+`FaceModels` again (CNN, CLIP text encoder, head). Both batch the faces of concurrent photos
 with `@serve.batch`, and each has its own replicas and GPU share, so the captioner can be
 given more GPUs than the small models.
 """
@@ -20,13 +21,29 @@ from starlette.responses import JSONResponse
 
 from fer_engine.captioner import load_captioner
 from fer_engine.errors import BadImage
+from fer_engine.faceapi.face_detector import SsdFaceDetector, ssd_input
 from fer_engine.loading import load_pipeline, load_preparer, resolve_device
-from fer_engine.pipeline import BatchReport, FaceResult, analysis_of, split_on_oom
+from fer_engine.pipeline import (
+    BatchReport,
+    FaceResult,
+    PreparedPhoto,
+    analysis_of,
+    split_on_oom,
+)
 from fer_engine.serve._wire import Wire, refused, served
 from fer_engine.settings import EngineSettings
 
 log = logging.getLogger(__name__)
 REQUEST_ID_HEADER = "X-Request-Id"
+
+
+@dataclass(frozen=True)
+class Detected:
+    """One photo's raw SSD boxes and scores, and how long the batch it rode in took."""
+
+    boxes: torch.Tensor
+    scores: torch.Tensor
+    seconds: float
 
 
 @dataclass(frozen=True)
@@ -53,11 +70,22 @@ def _batching(method: object, settings: EngineSettings) -> None:
 
 
 class FaceModels:
-    """CNN, CLIP text encoder and head: fixed-shape stages, batched across photos."""
+    """The fixed-shape stages, batched across photos: the SSD face detector (on 512x512
+    squares), and CNN, CLIP text encoder and head (on face crops)."""
 
     def __init__(self, settings: EngineSettings) -> None:
         self._pipeline = load_pipeline(settings, captioner_here=False)
         _batching(self.classify, settings)
+        _batching(self.detect, settings)
+
+    @serve.batch(max_batch_size=32, batch_wait_timeout_s=0.01)
+    async def detect(self, squares: list[torch.Tensor]) -> list[Detected]:
+        detector = self._pipeline.detector
+        assert isinstance(detector, SsdFaceDetector), "only the SSD detector runs here"
+        started = time.perf_counter()
+        found = await asyncio.to_thread(detector.run, torch.stack(squares))
+        seconds = time.perf_counter() - started
+        return [Detected(boxes, scores, seconds) for boxes, scores in found]
 
     def model_version(self) -> str:
         return self._pipeline.model_version
@@ -105,6 +133,9 @@ class Ingress:
         captioner: DeploymentHandle | None,
     ) -> None:
         self._preparer = load_preparer(settings)
+        # The SSD detector is a batched model stage; Haar and whole-image run here per photo.
+        detector = self._preparer.detector
+        self._ssd = detector if isinstance(detector, SsdFaceDetector) else None
         self._models = models
         self._captioner = captioner
         self._model_version: str | None = None
@@ -119,7 +150,7 @@ class Ingress:
         replica a retry reaches (analysing a photo twice changes nothing)."""
         started = time.perf_counter()
         try:
-            photo = await asyncio.to_thread(self._preparer.prepare, data)
+            photo = await self._prepare(data)
         except BadImage as exc:
             log.info("request %s: bad image (%s)", request_id, exc.reason)
             return refused(exc)
@@ -144,6 +175,19 @@ class Ingress:
         results = [one.result for one in classified]
         analysis = analysis_of(photo, results, timings, await self.model_version())
         return served(analysis, max((one.batch_faces for one in classified), default=0))
+
+    async def _prepare(self, data: bytes) -> PreparedPhoto:
+        """Decode and cut out the faces here; SSD detection in the models' batches."""
+        if self._ssd is None:
+            return await asyncio.to_thread(self._preparer.prepare, data)
+        started = time.perf_counter()
+        image = await asyncio.to_thread(self._preparer.decode, data)
+        decoded = time.perf_counter()
+        square = await asyncio.to_thread(ssd_input, image, torch.device("cpu"))
+        detected: Detected = await self._models.detect.remote(square)
+        found = self._ssd.locate(detected.boxes, detected.scores, image.size)
+        timings = {"decode": decoded - started, "detect": time.perf_counter() - decoded}
+        return await asyncio.to_thread(self._preparer.cut, image, found, timings)
 
     async def __call__(self, request: Request) -> JSONResponse:
         """Serve's HTTP endpoint: POST the photo's bytes; GET answers the model version."""

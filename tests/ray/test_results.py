@@ -6,6 +6,8 @@ import pytest
 
 from fer_engine import Analysis, BadImage, Engine
 from fer_engine.pipeline import Pipeline
+from fer_engine.serve import RemoteEngine
+from fer_engine.settings import EngineSettings
 from tests.images import FACE_JPEG, encode, noise
 
 PHOTOS = [FACE_JPEG.read_bytes(), *(encode(noise(seed, (64, 48)), "JPEG") for seed in range(5))]
@@ -23,7 +25,7 @@ def same_analysis(remote: Analysis, local: Analysis) -> None:
 
 
 async def test_the_ray_backend_answers_what_the_local_backend_answers(
-    remote_engine, same_models_here: Pipeline
+    remote_engine: RemoteEngine, same_models_here: Pipeline
 ) -> None:
     async with Engine(same_models_here, same_models_here.settings.serving) as local:
         expected = [await local.analyze(photo) for photo in PHOTOS]
@@ -33,8 +35,24 @@ async def test_the_ray_backend_answers_what_the_local_backend_answers(
     assert all(face.caption for analysis in answered for face in analysis.faces)
 
 
-async def test_a_bad_image_is_refused_with_the_same_typed_error_as_locally(remote_engine) -> None:
+async def test_a_bad_image_is_refused_with_the_same_typed_error_as_locally(
+    remote_engine: RemoteEngine,
+) -> None:
     with pytest.raises(BadImage) as refused:
         await remote_engine.analyze(b"not a picture at all")
     assert refused.value.reason == "not_a_picture"
     assert remote_engine.stats().errors == {"bad_image": 1}
+
+
+async def test_a_bot_outside_the_cluster_gets_the_same_answers_over_http(
+    remote_engine: RemoteEngine, deployed: EngineSettings
+) -> None:
+    ray_settings = deployed.ray
+    url = f"http://127.0.0.1:{ray_settings.http_port}{ray_settings.route_prefix}"
+    outside = deployed.model_copy(update={"ray": ray_settings.model_copy(update={"http_url": url})})
+    async with await RemoteEngine.connect(outside) as over_http:
+        answered = await asyncio.gather(*(over_http.analyze(photo) for photo in PHOTOS))
+        with pytest.raises(BadImage):
+            await over_http.analyze(b"GIF89a but nothing after it")
+    for there, here in zip(answered, [await remote_engine.analyze(p) for p in PHOTOS], strict=True):
+        same_analysis(there, here)
