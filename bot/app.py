@@ -11,6 +11,7 @@ from typing import Protocol
 from bot.comments import CommentPicker
 from bot.context import BotContext
 from bot.core import Bot
+from bot.metrics import start_monitoring
 from bot.outbox import Outbox
 from bot.rate_limit import RateLimiter
 from bot.replies import Reply
@@ -76,11 +77,18 @@ async def run(settings: Settings, console: bool = False) -> None:
             tasks = [
                 asyncio.create_task(adapter.run(bot), name=adapter.name) for adapter in adapters
             ]
+            monitoring = None
+            if settings.metrics.enabled:
+                monitoring = await start_monitoring(
+                    settings.metrics, engine, bot.tally, lambda: not any(t.done() for t in tasks)
+                )
             await bot.context.digests.start()
             try:
                 done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
             finally:
                 bot.context.digests.shutdown()
+                if monitoring is not None:
+                    await monitoring.cleanup()
                 # One adapter stopped, or we were cancelled (Ctrl-C): stop the others here and
                 # let them finish their answers, before asyncio cancels every task at once.
                 for task in tasks:

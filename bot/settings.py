@@ -64,6 +64,14 @@ class DiscordSettings(_Section):
     gateway_url: str = "wss://gateway.discord.gg/"
 
 
+class MetricsSettings(_Section):
+    """`/healthz` and Prometheus `/metrics` served by `ferbot run`; off unless enabled."""
+
+    enabled: bool = False
+    listen: str = "127.0.0.1"  # "0.0.0.0" on a private network only: nobody outside needs them
+    port: int = Field(9464, ge=1, le=65535)
+
+
 class Settings(_Section):
     """The root of config.toml."""
 
@@ -72,6 +80,7 @@ class Settings(_Section):
     bot: BotSettings = BotSettings()
     telegram: TelegramSettings = TelegramSettings()
     discord: DiscordSettings = DiscordSettings()
+    metrics: MetricsSettings = MetricsSettings()
 
 
 def load_settings(path: Path | None = None, environ: Mapping[str, str] = os.environ) -> Settings:
