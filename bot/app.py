@@ -58,7 +58,9 @@ def build_adapters(settings: Settings, environ: Mapping[str, str], console: bool
 
 def build_bot(engine: EngineService, store: Store, settings: Settings, outbox: Outbox) -> Bot:
     limits = RateLimiter(settings.bot.photos_per_window, settings.bot.rate_window_s)
-    digests = DigestScheduler(store, outbox, settings.bot.digest_grace_s)
+    digests = DigestScheduler(
+        store, outbox, settings.bot.digest_grace_s, resync_s=settings.bot.schedule_sync_s
+    )
     return Bot(BotContext(engine, store, settings, CommentPicker(), limits, digests))
 
 
