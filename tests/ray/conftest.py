@@ -1,5 +1,6 @@
-"""One local Ray cluster per test session (Ray takes seconds to start on two shared cores),
-with the engine deployed on it once: tiny random fusion models, every picture one face."""
+"""One local Ray cluster per test session, for the tests of this folder only (Ray takes
+seconds to start on two shared cores), with the engine deployed on it once: tiny random
+fusion models, every picture one face."""
 
 import os
 import socket
@@ -25,9 +26,10 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def ray_cluster() -> Iterator[None]:
-    """A local Ray cluster in this process, shut down when the session ends."""
+    """A local Ray cluster in this process, started once and shut down after the last test
+    of this folder (not at the session's end, so that it idles through no other tests)."""
     import ray
     from ray import serve
 
@@ -50,7 +52,7 @@ def ray_engine_settings(tiny_settings: EngineSettings) -> EngineSettings:
     return tiny_settings.model_copy(update={"backend": "ray", "faces": faces, "ray": ray_settings})
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def deployed(ray_cluster: None, ray_engine_settings: EngineSettings) -> EngineSettings:
     """The engine deployed on the session's cluster, as `ferbot serve-engine` deploys it."""
     from fer_engine.serve import deploy
