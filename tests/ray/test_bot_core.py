@@ -17,6 +17,10 @@ from storage import Store
 from tests.bot.conftest import ALICE, ALICE_CHAT, settings
 from tests.images import FACE_JPEG
 
+# The first test also waits for Ray to start and the engine to deploy: minutes on an
+# overloaded machine.
+pytestmark = pytest.mark.timeout(900)
+
 
 @pytest.fixture(params=["local", "ray"])
 async def engine(

@@ -15,6 +15,10 @@ from fer_engine.settings import EngineSettings
 from tests.images import encode, noise
 from tests.ray.test_results import same_analysis
 
+# The first test also waits for Ray to start and the engine to deploy: minutes on an
+# overloaded machine.
+pytestmark = pytest.mark.timeout(900)
+
 INGRESS = "Ingress"
 
 

@@ -10,6 +10,10 @@ from fer_engine.serve import RemoteEngine
 from fer_engine.settings import EngineSettings
 from tests.images import FACE_JPEG, encode, noise
 
+# The first test also waits for Ray to start and the engine to deploy: minutes on an
+# overloaded machine.
+pytestmark = pytest.mark.timeout(900)
+
 PHOTOS = [FACE_JPEG.read_bytes(), *(encode(noise(seed, (64, 48)), "JPEG") for seed in range(5))]
 
 
