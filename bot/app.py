@@ -11,12 +11,13 @@ from typing import Protocol
 from bot.comments import CommentPicker
 from bot.context import BotContext
 from bot.core import Bot
+from bot.metrics import start_monitoring
 from bot.outbox import Outbox
 from bot.rate_limit import RateLimiter
 from bot.replies import Reply
 from bot.scheduler import DigestScheduler
 from bot.settings import Settings
-from fer_engine import Engine
+from fer_engine.service import EngineService, open_engine
 from storage import Store
 
 log = logging.getLogger(__name__)
@@ -55,9 +56,11 @@ def build_adapters(settings: Settings, environ: Mapping[str, str], console: bool
     return adapters
 
 
-def build_bot(engine: Engine, store: Store, settings: Settings, outbox: Outbox) -> Bot:
+def build_bot(engine: EngineService, store: Store, settings: Settings, outbox: Outbox) -> Bot:
     limits = RateLimiter(settings.bot.photos_per_window, settings.bot.rate_window_s)
-    digests = DigestScheduler(store, outbox, settings.bot.digest_grace_s)
+    digests = DigestScheduler(
+        store, outbox, settings.bot.digest_grace_s, resync_s=settings.bot.schedule_sync_s
+    )
     return Bot(BotContext(engine, store, settings, CommentPicker(), limits, digests))
 
 
@@ -73,7 +76,7 @@ async def run(settings: Settings, console: bool = False, *, dashboard_only: bool
 
         dashboard = Dashboard(settings.dashboard, os.environ)
     try:
-        engine = await Engine.load(settings.engine)
+        engine = await open_engine(settings.engine)
     except BaseException:
         if dashboard:
             dashboard.close()
@@ -91,12 +94,19 @@ async def run(settings: Settings, console: bool = False, *, dashboard_only: bool
                 tasks.append(asyncio.create_task(dashboard.serve(bot.context), name="dashboard"))
                 log.info("dashboard at %s", dashboard.url)
             log.info("ferbot running: %s", ", ".join(task.get_name() for task in tasks))
+            monitoring = None
+            if settings.metrics.enabled:
+                monitoring = await start_monitoring(
+                    settings.metrics, engine, bot.tally, lambda: not any(t.done() for t in tasks)
+                )
             if adapters:
                 await bot.context.digests.start()
             try:
                 done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
             finally:
                 bot.context.digests.shutdown()
+                if monitoring is not None:
+                    await monitoring.cleanup()
                 # One task stopped, or we were cancelled (Ctrl-C): stop the others here and
                 # let them finish their answers, before asyncio cancels every task at once.
                 for task in tasks:

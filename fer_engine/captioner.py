@@ -1,5 +1,6 @@
 """BLIP-2 captions: one sentence about the emotion of each face crop, generated in batches."""
 
+import functools
 import logging
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -8,7 +9,7 @@ import torch
 from PIL import Image
 from transformers import Blip2ForConditionalGeneration, Blip2Processor
 
-from fer_engine.hub import load_pretrained
+from fer_engine.hub import load_pretrained, unavailable
 from fer_engine.settings import CaptionerSettings
 from fer_engine.static_decoding import StaticDecoder, unsupported_options
 
@@ -95,7 +96,7 @@ class Captioner:
 
     def preprocess(self, crop: Image.Image) -> torch.Tensor:
         """A face crop as the (3, H, W) pixel tensor BLIP-2's vision encoder expects."""
-        return self.processor.image_processor(crop, return_tensors="pt")["pixel_values"][0]
+        return caption_pixels(self.processor, crop)
 
     def caption(self, pixels: torch.Tensor) -> list[str]:
         """One caption per row of `pixels` (batch, 3, H, W), already on the model's device."""
@@ -136,3 +137,20 @@ def load_captioner(settings: CaptionerSettings, device: torch.device, offline: b
         "engine.captioner.model",
     )
     return Captioner(model, processor, settings.prompt, settings.max_new_tokens)
+
+
+def caption_pixels(processor: Blip2Processor, crop: Image.Image) -> torch.Tensor:
+    """A face crop as the (3, H, W) pixel tensor BLIP-2's vision encoder expects."""
+    return processor.image_processor(crop, return_tensors="pt")["pixel_values"][0]
+
+
+def load_caption_preprocess(
+    settings: CaptionerSettings, offline: bool
+) -> Callable[[Image.Image], torch.Tensor]:
+    """BLIP-2's image preprocessing alone, without the model: for cutting faces out apart
+    from where they are captioned."""
+    try:
+        processor = Blip2Processor.from_pretrained(settings.model, local_files_only=offline)
+    except (OSError, ValueError) as exc:
+        raise unavailable(Blip2Processor, settings.model, exc, "engine.captioner.model") from exc
+    return functools.partial(caption_pixels, processor)

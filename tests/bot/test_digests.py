@@ -194,3 +194,17 @@ async def test_pausing_removes_the_job_and_resuming_plans_it_again(harness) -> N
         digests.schedule(scheduled)
         assert digests.scheduler.get_job("digest:telegram:-100").next_run_time == DUE
         digests.shutdown()
+
+
+async def test_a_schedule_set_through_another_replica_is_planned_here_at_the_next_resync(
+    harness,
+) -> None:
+    here, there = scheduler(harness, DUE), scheduler(harness, DUE)
+    await harness.store.set_chat_settings(FRIENDS, DAILY_21_SEOUL)
+    there.schedule(await harness.store.scheduled_chat("telegram", FRIENDS.chat_id))
+    await here.resync()
+    job = here.scheduler.get_job("digest:telegram:-100")
+    assert str(job.trigger) == str(there.scheduler.get_job("digest:telegram:-100").trigger)
+    await harness.store.set_chat_settings(FRIENDS, ChatSettings(timezone="Asia/Seoul"))
+    await here.resync()
+    assert here.scheduler.get_job("digest:telegram:-100") is None
