@@ -1,14 +1,17 @@
-"""`ferbot run` as an operator starts it: a real process, settings from the environment."""
+"""`ferbot run` as an operator starts it: a real process, settings from the environment; and
+killed as a crash would kill it (SIGKILL), then started again on the same store."""
 
 import asyncio
 import os
 import signal
 import subprocess
 import sys
+import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 from tests.e2e.fake_telegram import FakeTelegram
 
@@ -34,22 +37,68 @@ def telegram_environment(fake: FakeTelegram, database: Path) -> dict[str, str]:
     }
 
 
+@dataclass
+class FerbotProcess:
+    """`ferbot run` (with `arguments` before `run`, e.g. "-vv") that can be killed and started
+    again. Everything every run printed goes to one file, so a chatty process never blocks on
+    a full pipe and the whole output can be read (and scanned for secrets) at the end."""
+
+    environment: dict[str, str]
+    arguments: tuple[str, ...] = ()
+    starts: int = 0
+    kills: int = 0
+    _log: IO[bytes] = field(default_factory=tempfile.TemporaryFile)
+    _process: asyncio.subprocess.Process | None = None
+
+    async def start(self) -> None:
+        self._process = await asyncio.create_subprocess_exec(
+            FERBOT,
+            *self.arguments,
+            "run",
+            env=os.environ | self.environment,
+            stdin=subprocess.DEVNULL,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
+        self.starts += 1
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self.alive and self._process is not None else None
+
+    @property
+    def alive(self) -> bool:
+        return self._process is not None and self._process.returncode is None
+
+    async def kill(self) -> None:
+        """SIGKILL: no handler runs, nothing is flushed or confirmed, as in a crash."""
+        assert self._process is not None
+        self._process.kill()
+        await self._process.wait()
+        self.kills += 1
+
+    async def stop(self) -> int | None:
+        """Ctrl-C, then its exit status once it has finished what it had in hand."""
+        if self._process is None:
+            return None
+        if self._process.returncode is None:
+            self._process.send_signal(signal.SIGINT)
+        return await self._process.wait()
+
+    def output(self) -> bytes:
+        self._log.seek(0)
+        return self._log.read()
+
+
 @asynccontextmanager
 async def ferbot_run(environment: dict[str, str]) -> AsyncIterator[Stopped]:
     """Run `ferbot run` with `environment` added until the block ends, then Ctrl-C it; what
     it printed and its exit status are in the yielded `Stopped` afterwards."""
-    process = await asyncio.create_subprocess_exec(
-        FERBOT,
-        "run",
-        env=os.environ | environment,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
+    process = FerbotProcess(environment)
+    await process.start()
     stopped = Stopped()
     try:
         yield stopped
     finally:
-        process.send_signal(signal.SIGINT)
-        stopped.output, _ = await process.communicate()
-        stopped.returncode = process.returncode
+        stopped.returncode = await process.stop()
+        stopped.output = process.output()
