@@ -52,6 +52,7 @@ class TelegramSettings(_Section):
     # API server or a test fake.
     messages_per_s: float = Field(30.0, gt=0)
     retries_after_flood: int = Field(5, ge=0)  # a 429 is waited out and retried this often
+    network_retries: int = Field(3, ge=0)  # a 5xx or a cut connection: tried again this often
 
 
 class DiscordSettings(_Section):
@@ -62,6 +63,7 @@ class DiscordSettings(_Section):
     max_attachment_mb: int = Field(25, ge=1)  # larger attachments are refused, never downloaded
     api_url: str = "https://discord.com/api/v10"
     gateway_url: str = "wss://gateway.discord.gg/"
+    network_retries: int = Field(3, ge=0)  # a cut connection or a CDN 5xx: tried again this often
 
 
 class Settings(_Section):
