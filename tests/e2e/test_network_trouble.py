@@ -59,3 +59,13 @@ async def test_a_pdf_in_a_private_chat_is_answered_with_the_formats_read_and_not
     (answer,) = await telegram.push_and_wait(pdf)
     assert answer.text == ENGLISH("bad_image.wrong_format")
     assert fake.downloads == [] and fake.calls_of("getFile") == []
+
+
+async def test_a_photo_sent_during_a_long_429_storm_is_answered_once_it_passes(
+    telegram: RunningBot,
+) -> None:
+    fake = telegram.fake
+    fake.faults.storm(6, retry_after=(1, 1))  # more than 5 retries of 1.1 s each
+    (answer,) = await telegram.push_and_wait(fake.photo_update(ALICE, FACE_JPEG.read_bytes()))
+    assert answer.text.startswith(ENGLISH("face_found"))
+    assert fake.faults.injected["429"] >= 6
