@@ -24,9 +24,11 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 _LONG_POLL_S = 10  # how long Telegram holds a getUpdates open when nothing is pending
-# While updates are being answered Telegram returns them at once on every poll; between polls
-# that bring nothing new, wait for one to finish, but no longer than this.
+# While updates are being answered Telegram returns them (up to 100) at once on every poll,
+# and each must be parsed again: between such polls, wait for one to finish (but no longer
+# than _BUSY_POLL_S), then a little more so that several finish per poll.
 _BUSY_POLL_S = 0.25
+_BATCH_S = 0.1
 _FIRST_RETRY_S = 1.0
 _LAST_RETRY_S = 30.0
 
@@ -55,15 +57,16 @@ class AnsweredPolling:
         try:
             while True:
                 updates = await _retrying("polling for updates", self._poll)
-                fresh = [update for update in updates if update.update_id > self._newest]
-                for update in fresh:
-                    self._hand_over(update)
-                if not fresh and self._in_flight:
+                for update in updates:
+                    if update.update_id > self._newest:
+                        self._hand_over(update)
+                if self._in_flight:
                     await asyncio.wait(
                         self._in_flight.values(),
                         timeout=_BUSY_POLL_S,
                         return_when=asyncio.FIRST_COMPLETED,
                     )
+                    await asyncio.sleep(_BATCH_S)
         finally:
             if self._in_flight:
                 await asyncio.gather(*self._in_flight.values(), return_exceptions=True)
