@@ -16,6 +16,7 @@ from typing import IO
 from tests.e2e.fake_telegram import FakeTelegram
 
 FERBOT = Path(sys.executable).parent / "ferbot"
+STOP_S = 120.0  # how long Ctrl-C may take before the process is killed instead
 
 
 @dataclass
@@ -59,6 +60,7 @@ class FerbotProcess:
             stdin=subprocess.DEVNULL,
             stdout=self._log,
             stderr=subprocess.STDOUT,
+            preexec_fn=_hear_ctrl_c,
         )
         self.starts += 1
 
@@ -78,16 +80,28 @@ class FerbotProcess:
         self.kills += 1
 
     async def stop(self) -> int | None:
-        """Ctrl-C, then its exit status once it has finished what it had in hand."""
+        """Ctrl-C, then its exit status once it has finished what it had in hand; killed
+        (and None) if that takes longer than STOP_S."""
         if self._process is None:
             return None
         if self._process.returncode is None:
             self._process.send_signal(signal.SIGINT)
-        return await self._process.wait()
+        try:
+            return await asyncio.wait_for(self._process.wait(), STOP_S)
+        except TimeoutError:
+            self._process.kill()
+            await self._process.wait()
+            return None
 
     def output(self) -> bytes:
         self._log.seek(0)
         return self._log.read()
+
+
+def _hear_ctrl_c() -> None:
+    """In the child: SIGINT back to its default. A shell starting the tests in the background
+    ignores it, children inherit that, and ferbot would never hear Ctrl-C."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 @asynccontextmanager

@@ -25,7 +25,9 @@ from tests.e2e.faults import Faults
 from tests.images import encode, noise
 from tests.soak.served import Served, served
 
-ANSWER_S = 600.0  # a guard against a hung run, not a timing expectation
+# A guard against a hung run, not a timing expectation: 10 minutes, plus 0.5 s a photo.
+ANSWER_S = 600.0
+ANSWER_PER_PHOTO_S = 0.5
 _WARM_SHARE = 0.1  # memory is measured from when this share of the photos is answered
 
 
@@ -109,11 +111,12 @@ class TrafficReport:
 
 @dataclass
 class _Photo:
+    """One photo to send; `key` becomes its message id once sent ("d..." on Discord)."""
+
     key: str
     data: bytes
     person: int
     discord: bool
-    sent_at: float = 0.0
 
 
 class _Traffic:
@@ -251,7 +254,7 @@ async def run_traffic(
     volume: Volume, trouble: Trouble, folder: Path, *, progress: bool = False
 ) -> TrafficReport:
     """Run `ferbot -vv run` (every log line, DEBUG included) against both fakes, send every
-    photo of `volume` with `trouble` injected, wait until each is answered (or ANSWER_S
+    photo of `volume` with `trouble` injected, wait until each is answered (or the guard
     passes), stop it with Ctrl-C and read the store."""
     database = folder / "soak.db"
     photos = _photos(volume)
@@ -269,7 +272,9 @@ async def run_traffic(
         else:
             await traffic.push(photos)
         with contextlib.suppress(TimeoutError):  # what is missing is reported as lost
-            await both.until(lambda: traffic.all_answered(photos), ANSWER_S)
+            await both.until(
+                lambda: traffic.all_answered(photos), ANSWER_S + ANSWER_PER_PHOTO_S * len(photos)
+            )
         rss_end = _rss_kb(both.process.pid) if both.process.pid else None
         traffic.bar.close()
     counts, first = traffic.answers()
