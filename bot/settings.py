@@ -54,7 +54,7 @@ class TelegramSettings(_Section):
     # A 429 is waited out (retry_after, 1 s or more) and retried this often: 30 rides out a
     # flood of 30 s or more, where 5 gave up after 6-20 s and the answer was lost.
     retries_after_flood: int = Field(30, ge=0)
-    network_retries: int = Field(3, ge=0)  # a 5xx or a cut connection: tried again this often
+    network_retries: int = Field(5, ge=0)  # a 5xx or a cut connection: tried again this often
 
 
 class DiscordSettings(_Section):
@@ -65,7 +65,7 @@ class DiscordSettings(_Section):
     max_attachment_mb: int = Field(25, ge=1)  # larger attachments are refused, never downloaded
     api_url: str = "https://discord.com/api/v10"
     gateway_url: str = "wss://gateway.discord.gg/"
-    network_retries: int = Field(3, ge=0)  # a cut connection or a CDN 5xx: tried again this often
+    network_retries: int = Field(5, ge=0)  # a cut connection or a CDN 5xx: tried again this often
 
 
 class Settings(_Section):

@@ -48,7 +48,7 @@ async def test_a_photo_that_cannot_be_downloaded_gets_an_apology(telegram: Runni
     fake.download_faults = Faults(error_share=1.0)
     (answer,) = await telegram.push_and_wait(fake.photo_update(ALICE, FACE_JPEG.read_bytes()))
     assert answer.text == ENGLISH("sorry")
-    assert fake.download_faults.injected["500"] == 4  # the first try and three more
+    assert fake.download_faults.injected["500"] == 6  # the first try and five more
 
 
 async def test_a_pdf_in_a_private_chat_is_answered_with_the_formats_read_and_not_downloaded(
