@@ -3,6 +3,7 @@ pictures, and the bot core with random command arguments and forged button press
 crash found here became a regression test where it was fixed."""
 
 import asyncio
+import os
 from collections.abc import Iterator
 
 import pytest
@@ -24,8 +25,13 @@ from tests.images import encode, noise
 LIMITS = ImageSettings(max_pixels=4_000_000)  # a fuzzed header may claim anything below it
 SEEDS = [encode(noise(1, (24, 16)), fmt) for fmt in ("JPEG", "PNG", "WEBP", "BMP", "GIF")]
 SORRY = {Texts(language)("sorry") for language in ("en", "ko")}
+# benchmarks/soak.py asks for more examples.
+EXAMPLES = int(os.environ.get("FERBOT_SOAK_FUZZ_EXAMPLES", "300"))
 FUZZ = settings(
-    max_examples=300, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+    max_examples=EXAMPLES,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow],
 )
 PERSON = Sender("telegram", "4242", "Fuzz", "en")
 PLACES = (
