@@ -21,6 +21,7 @@ log = logging.getLogger("ferbot")
 
 INTERNAL_ERROR = "Something went wrong on my side while reading this photo."
 
+_LOG_LEVELS = (logging.WARNING, logging.INFO, logging.DEBUG)  # by the number of -v
 # The CLI keeps this many photos in flight: enough to fill batches, well under the queue size.
 _CLI_CONCURRENCY = 32
 
@@ -32,12 +33,14 @@ _CLI_CONCURRENCY = 32
     type=click.Path(dir_okay=False, path_type=Path),
     help="Settings file (default: $FERBOT_CONFIG, else ./config.toml).",
 )
-@click.option("-v", "--verbose", is_flag=True, help="Log progress to stderr.")
+@click.option(
+    "-v", "--verbose", count=True, help="Log progress to stderr (-vv: every DEBUG line too)."
+)
 @click.pass_context
-def main(ctx: click.Context, config_path: Path | None, verbose: bool) -> None:
+def main(ctx: click.Context, config_path: Path | None, verbose: int) -> None:
     """ferbot: facial emotion recognition for chat."""
     logging.basicConfig(
-        level=logging.INFO if verbose else logging.WARNING,
+        level=_LOG_LEVELS[min(verbose, len(_LOG_LEVELS) - 1)],
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     from transformers.utils import logging as hf_logging

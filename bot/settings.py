@@ -53,7 +53,10 @@ class TelegramSettings(_Section):
     # Telegram's limit for a bot's messages across all chats; raise it only for a local Bot
     # API server or a test fake.
     messages_per_s: float = Field(30.0, gt=0)
-    retries_after_flood: int = Field(5, ge=0)  # a 429 is waited out and retried this often
+    # A 429 is waited out (retry_after, 1 s or more) and retried this often: 30 rides out a
+    # flood of 30 s or more, where 5 gave up after 6-20 s and the answer was lost.
+    retries_after_flood: int = Field(30, ge=0)
+    network_retries: int = Field(5, ge=0)  # a 5xx or a cut connection: tried again this often
 
 
 class DiscordSettings(_Section):
@@ -68,6 +71,7 @@ class DiscordSettings(_Section):
     # shard_count = 0: one connection for every guild (up to 2,500 guilds).
     shard_count: int = Field(0, ge=0)
     shard_id: int = Field(0, ge=0)
+    network_retries: int = Field(5, ge=0)  # a cut connection or a CDN 5xx: tried again this often
 
     @model_validator(mode="after")
     def _shard_in_range(self) -> "DiscordSettings":

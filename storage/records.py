@@ -29,7 +29,7 @@ def _check_id(what: str, value: str) -> None:
 def _check_timezone(name: str) -> None:
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
+    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:  # OSError: too long for a path
         raise ValueError(f"unknown time zone {name!r}; use an IANA name like 'Asia/Seoul'") from exc
 
 

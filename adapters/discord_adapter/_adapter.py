@@ -61,7 +61,8 @@ class DiscordAdapter:
             return
         assert self._client is not None
         try:
-            await post(self._client.get_partial_messageable(int(chat_id)), reply)
+            channel = self._client.get_partial_messageable(int(chat_id))
+            await post(channel, reply, retries=self._settings.network_retries)
         except discord.HTTPException as exc:
             log.warning(
                 "discord refused a message to channel %s: %s %s", chat_id, exc.status, exc.text

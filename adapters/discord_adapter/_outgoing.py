@@ -4,10 +4,12 @@ import io
 from dataclasses import dataclass, replace
 from typing import Any
 
+import aiohttp
 import discord
 
 from adapters.discord_adapter._text import escaped, pieces, shortened, size
 from bot.replies import Button, FaceLine, Reply
+from bot.retry import retrying
 
 # Discord's limits on what one message may carry.
 CONTENT_LIMIT = 2000
@@ -67,10 +69,27 @@ async def post(
     channel: discord.abc.Messageable,
     reply: Reply,
     reference: discord.MessageReference | None = None,
+    retries: int = 0,
 ) -> None:
-    """Send `reply` to a channel, each of its messages in turn (replying to `reference`)."""
+    """Send `reply` to a channel, each of its messages in turn (replying to `reference`); a
+    message whose connection broke is sent again up to `retries` times (discord.py itself
+    retries 5xx answers, but not a cut connection)."""
     for part in render(reply):
-        await channel.send(reference=reference, **part.message())
+
+        async def send(part: Part = part) -> discord.Message:
+            return await channel.send(reference=reference, **part.message())
+
+        await retrying(send, cut_off, retries, "posting a discord message")
+
+
+def cut_off(exc: Exception) -> bool:
+    """The connection broke (not a timeout: a request that timed out may still be carried
+    out) or Discord's CDN answered 5xx: worth another try."""
+    if isinstance(exc, TimeoutError):
+        return False
+    if isinstance(exc, discord.HTTPException):
+        return exc.status >= 500
+    return isinstance(exc, aiohttp.ClientConnectionError)
 
 
 def render(reply: Reply) -> list[Part]:

@@ -8,10 +8,11 @@ import aiohttp
 import discord
 
 from adapters.discord_adapter._incoming import Delivery, conversation_of, sender_of
-from adapters.discord_adapter._outgoing import post, render
+from adapters.discord_adapter._outgoing import cut_off, post, render
 from bot.core import Bot
 from bot.events import ButtonPress, Command
 from bot.replies import Reply
+from bot.retry import retrying
 from bot.settings import DiscordSettings
 
 log = logging.getLogger(__name__)
@@ -30,6 +31,7 @@ class Relay:
     def __init__(self, bot: Bot, settings: DiscordSettings) -> None:
         self._bot = bot
         self._limit_mb = settings.max_attachment_mb
+        self._retries = settings.network_retries
 
     async def message(self, message: discord.Message, me: discord.abc.User) -> None:
         """Every attachment of a message analysed at once and answered in order: in a DM, in
@@ -56,7 +58,7 @@ class Relay:
         reference = message.to_reference(fail_if_not_exists=False)
         for reply in replies:
             if reply is not None:
-                await post(message.channel, reply, reference)
+                await post(message.channel, reply, reference, self._retries)
 
     async def analyze(self, interaction: discord.Interaction, photo: discord.Attachment) -> None:
         """/analyze: the attachment is the photo, addressed to the bot wherever it is used."""
@@ -116,7 +118,12 @@ class Relay:
         self, delivery: Delivery, attachment: discord.Attachment, message_id: str
     ) -> Reply | None:
         try:
-            event = await delivery.event(attachment, message_id, self._limit_mb)
+            event = await retrying(
+                lambda: delivery.event(attachment, message_id, self._limit_mb),
+                cut_off,
+                self._retries,
+                "downloading a discord attachment",
+            )
         except DOWNLOAD_ERRORS:
             log.warning(
                 "downloading attachment %s (%s) of discord message %s failed",

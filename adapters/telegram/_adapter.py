@@ -13,6 +13,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ExtBot
 from adapters.telegram._aiohttp_request import AiohttpRequest
 from adapters.telegram._events import PLATFORM
 from adapters.telegram._handlers import ALLOWED_UPDATES, Handlers
+from adapters.telegram._polling import AnsweredPolling
 from adapters.telegram._sending import send
 from bot.commands import menu
 from bot.core import Bot
@@ -57,12 +58,15 @@ class TelegramAdapter:
             updater = application.updater
             assert updater is not None  # the builder always makes one
             try:
-                await self._start_receiving(updater)
+                polling = await self._start_receiving(application, updater)
                 await application.start()
                 await _set_menu(application)
                 self._sender = application.bot
                 self.ready.set()
-                await asyncio.Future()  # until cancelled
+                if polling is not None:
+                    await polling.run()  # until cancelled
+                else:
+                    await asyncio.Future()  # until cancelled
             finally:
                 self.ready.clear()
                 self._sender = None
@@ -94,18 +98,23 @@ class TelegramAdapter:
             .token(self._token)
             .base_url(settings.api_url)
             .base_file_url(settings.file_url)
-            .request(AiohttpRequest(settings.concurrent_updates * 2))
-            .get_updates_request(AiohttpRequest(1))
+            .request(AiohttpRequest(settings.concurrent_updates * 2, settings.network_retries))
+            .get_updates_request(AiohttpRequest(1, settings.network_retries))
             .rate_limiter(limiter)
             .concurrent_updates(settings.concurrent_updates)
             .build()
         )
 
-    async def _start_receiving(self, updater: Updater) -> None:
+    async def _start_receiving(
+        self, application: Application, updater: Updater
+    ) -> AnsweredPolling | None:
+        """Long polling (ours, which confirms only answered updates: `_polling` says why),
+        or PTB's webhook server."""
         settings = self._settings
         if settings.mode == "polling":
-            await updater.start_polling(allowed_updates=list(ALLOWED_UPDATES))
-            return
+            polling = AnsweredPolling(application, ALLOWED_UPDATES)
+            await polling.start()
+            return polling
         await updater.start_webhook(
             listen=settings.webhook_listen,
             port=settings.webhook_port,
@@ -114,6 +123,7 @@ class TelegramAdapter:
             secret_token=self._webhook_secret,
             allowed_updates=list(ALLOWED_UPDATES),
         )
+        return None
 
 
 async def _set_menu(application: Application) -> None:

@@ -5,20 +5,34 @@ import aiohttp
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
+from bot.retry import retrying
+
 _READ_TIMEOUT_S = 5.0  # PTB's defaults for its own httpx transport
 _CONNECT_TIMEOUT_S = 5.0
 
 
+class _ServerError(Exception):
+    """Telegram answered 5xx: worth another try; if none helps, PTB gets the answer as is."""
+
+    def __init__(self, status: int, body: bytes) -> None:
+        super().__init__(status)
+        self.status = status
+        self.body = body
+
+
 class AiohttpRequest(BaseRequest):
-    """One aiohttp session with up to `connections` connections.
+    """One aiohttp session with up to `connections` connections; a request answered 5xx or
+    whose connection broke is tried again up to `retries` times (a timeout is not: PTB's
+    callers decide about those).
 
     httpx's connection pool walks every connection for every request, so with hundreds of
     concurrent chats most of the bot's CPU went into pool bookkeeping (see BENCHMARKS.md).
     Error messages never carry the URL, since it holds the token.
     """
 
-    def __init__(self, connections: int) -> None:
+    def __init__(self, connections: int, retries: int = 0) -> None:
         self._connections = connections
+        self._retries = retries
         self._session: aiohttp.ClientSession | None = None
 
     @property
@@ -55,19 +69,37 @@ class AiohttpRequest(BaseRequest):
             sock_read=_given(read_timeout, _READ_TIMEOUT_S),
             sock_connect=_given(connect_timeout, _CONNECT_TIMEOUT_S),
         )
-        try:
-            async with self._session.request(
+        session = self._session
+
+        async def attempt() -> tuple[int, bytes]:
+            async with session.request(
                 method,
                 url,
-                data=_body(request_data),
+                data=_body(request_data),  # anew each time: a form is spent once sent
                 timeout=timeout,
                 headers={"User-Agent": self.USER_AGENT},
             ) as response:
-                return response.status, await response.read()
+                body = await response.read()
+                if response.status >= 500:
+                    raise _ServerError(response.status, body)
+                return response.status, body
+
+        try:
+            return await retrying(attempt, _transient, self._retries, "a Telegram request")
+        except _ServerError as exc:
+            return exc.status, exc.body
         except TimeoutError as exc:  # aiohttp's own timeouts are TimeoutErrors too
             raise TimedOut from exc
         except aiohttp.ClientError as exc:
             raise NetworkError(f"aiohttp.{type(exc).__name__}") from None
+
+
+def _transient(exc: Exception) -> bool:
+    """A 5xx or a broken connection; aiohttp's timeouts are connection errors too, but a
+    request that timed out may still be carried out, so it is not sent again here."""
+    if isinstance(exc, TimeoutError):
+        return False
+    return isinstance(exc, _ServerError | aiohttp.ClientConnectionError)
 
 
 def _given(value: object, default: float) -> float | None:

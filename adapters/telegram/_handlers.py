@@ -4,6 +4,8 @@ import logging
 from dataclasses import replace
 
 from telegram import Message, Update
+from telegram.constants import ChatType
+from telegram.error import TelegramError
 from telegram.ext import (
     Application,
     CallbackContext,
@@ -21,7 +23,7 @@ from adapters.telegram._sending import edit, send
 from adapters.telegram._typing import typing_in
 from bot.commands import COMMANDS
 from bot.core import Bot
-from bot.events import ButtonPress, Command, OversizedFile, Photo
+from bot.events import ButtonPress, Command, NotAPicture, OversizedFile, Photo
 from bot.replies import Reply
 
 log = logging.getLogger(__name__)
@@ -45,6 +47,7 @@ class Handlers:
         application.add_handlers(
             [
                 MessageHandler(_NEW & (filters.PHOTO | filters.Document.IMAGE), self.photo),
+                MessageHandler(_NEW & filters.Document.ALL, self.not_a_picture),
                 CommandHandler(list(COMMANDS), self.command, filters=_NEW),
                 MessageHandler(_NEW & filters.COMMAND & filters.ChatType.PRIVATE, self.command),
                 CallbackQueryHandler(self.button),
@@ -69,13 +72,28 @@ class Handlers:
         if not await self._bot.will_answer(photo):
             return
         async with typing_in(context.bot, message.chat_id, _thread(message)):
-            data = await download(attachment, self._max_download_mb)
-            if data is None:
-                event = OversizedFile(photo.sender, photo.chat, self._max_download_mb)
-                reply = await self._bot.handle(event)
+            try:
+                data = await download(attachment, self._max_download_mb)
+            except TelegramError as exc:  # retried already; the person still gets an answer
+                log.warning("downloading the photo of message %s failed: %s", photo.message_id, exc)
+                reply = await self._bot.apology(photo.sender)
             else:
-                reply = await self._bot.handle(replace(photo, data=data))
+                if data is None:
+                    event = OversizedFile(photo.sender, photo.chat, self._max_download_mb)
+                    reply = await self._bot.handle(event)
+                else:
+                    reply = await self._bot.handle(replace(photo, data=data))
         await self._answer(context, message, reply)
+
+    async def not_a_picture(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A file whose type says it is no picture (a PDF, a video, none at all): never
+        downloaded; in a private chat, or addressed to the bot in a group, the person learns
+        which pictures the bot reads."""
+        message = _message(update)
+        if message.chat.type != ChatType.PRIVATE and not is_addressed(message, context.bot):
+            return
+        event = NotAPicture(sender_of(update), conversation_of(message.chat))
+        await self._answer(context, message, await self._bot.handle(event))
 
     async def command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = _message(update)

@@ -44,7 +44,7 @@ async def summary_tz(ctx: BotContext, command: Command, texts: Texts) -> Reply:
     name = command.args[0] if len(command.args) == 1 else ""
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a path
         return Reply(texts("timezone.usage"))
     await _save(ctx, command, texts, timezone=name)
     return Reply(texts("timezone.set", timezone=name))

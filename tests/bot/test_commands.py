@@ -126,3 +126,11 @@ async def test_stats_is_refused_to_everyone_else(harness) -> None:
 
 async def test_an_unknown_command_points_to_help(harness) -> None:
     assert "/help" in (await harness.say("/dance")).text
+
+
+async def test_a_forged_forget_press_without_an_owner_deletes_nothing_and_says_so(harness) -> None:
+    await harness.bot.handle(harness.photo(FACE_JPEG.read_bytes()))
+    for data in ("forget:yes", "forget:", "forget:yes:"):
+        reply = await harness.bot.handle(ButtonPress(ALICE, ALICE_CHAT, data))
+        assert reply == Reply("Only the person who asked can answer this.")
+    assert (await harness.store.person_history("telegram", "1001")).photos == 1

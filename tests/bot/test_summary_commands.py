@@ -74,3 +74,8 @@ async def test_optout_keeps_a_person_out_of_digests(harness) -> None:
     assert (await harness.say("/optout on")).text == "You won't be named in group digests any more."
     preferences = await harness.store.preferences("telegram", ALICE.user_id)
     assert preferences.opt_out_summaries
+
+
+async def test_a_time_zone_name_too_long_for_a_path_gets_the_usage(harness) -> None:
+    reply = await harness.say("/summary_tz " + "Asia/" * 60, chat=GROUP, admin=True)
+    assert reply.text.startswith("Use /summary_tz with a zone name")

@@ -11,6 +11,7 @@ import itertools
 import json
 import re
 import socket
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -18,6 +19,8 @@ from functools import partial
 from typing import Any, TypeVar
 
 from aiohttp import WSMsgType, web
+
+from tests.e2e.faults import Fault, FaultKind, Faults
 
 T = TypeVar("T")
 WAIT_LIMIT_S = 30.0  # a guard against a hung test, not a timing expectation
@@ -37,6 +40,8 @@ CHANNEL_ID = "920000000000000001"
 DISCORD_EPOCH_MS = 1420070400000
 MESSAGE_CONTENT = 1 << 15  # the privileged intent's bit
 _JSON = "application/json"  # discord.py compares the header with ==: no charset
+# What Discord rate limits during a storm: the bot's messages and its interaction follow-ups.
+_RATE_LIMITED = re.compile(r"/channels/\d+/messages|/webhooks/\d+/[^/]+")
 
 
 @dataclass(frozen=True)
@@ -50,6 +55,7 @@ class Call:
     files: dict[str, bytes]
     status: int
     headers: dict[str, str]
+    at: float = field(default_factory=time.perf_counter)
 
 
 @dataclass
@@ -83,6 +89,10 @@ class FakeDiscord:
     _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
     _socket: web.WebSocketResponse | None = None
     _session_open: asyncio.Event = field(default_factory=asyncio.Event)
+    # 500s, drops and 429 storms switched on by tests: on the REST API, and on the CDN.
+    faults: Faults = field(default_factory=Faults)
+    cdn_faults: Faults = field(default_factory=Faults)
+    _breaks: list[tuple[str, re.Pattern[str], Fault]] = field(default_factory=list)
     _seq: int = 0
     _runner: web.AppRunner | None = None
     port: int = 0
@@ -143,6 +153,11 @@ class FakeDiscord:
         if content_type is not None:
             payload["content_type"] = content_type
         return payload
+
+    def break_next(self, method: str, path: str, kind: FaultKind = "500") -> None:
+        """The next request matching `method` and `path` (a regex) gets a 500, or with kind
+        "drop" no answer at all."""
+        self._breaks.append((method, re.compile(path), Fault(kind)))
 
     def rate_limit_next(
         self, method: str, path: str, retry_after: float, is_global: bool = False
@@ -261,6 +276,9 @@ class FakeDiscord:
     async def _cdn(self, request: web.Request) -> web.Response:
         name = request.match_info["name"]
         self.cdn_requests.append(name)
+        fault = self.cdn_faults.draw(may_fail=True, may_limit=False)
+        if fault is not None:
+            return _faulty(request, fault)
         if name not in self._files:
             return web.Response(status=404)
         return web.Response(body=self._files[name], content_type="application/octet-stream")
@@ -270,6 +288,15 @@ class FakeDiscord:
     async def _rest(self, request: web.Request) -> web.Response:
         path = "/" + request.match_info["path"]
         body, files = await _read_body(request)
+        limited = request.method == "POST" and _RATE_LIMITED.fullmatch(path) is not None
+        fault = self._broken(request.method, path) or self.faults.draw(
+            may_fail=True, may_limit=limited
+        )
+        if fault is not None:
+            status = {"500": 500, "429": 429}.get(fault.kind, 0)
+            call = Call(request.method, path, dict(request.query), body, files, status, {})
+            await self._note(partial(self.calls.append, call))
+            return _faulty(request, fault)
         status, answer = (
             self._unauthorized(request, path)
             or self._limited(request.method, path)
@@ -291,6 +318,13 @@ class FakeDiscord:
         if request.headers.get("Authorization") == f"Bot {self.token}":
             return None
         return 401, {"message": "401: Unauthorized", "code": 0}
+
+    def _broken(self, method: str, path: str) -> Fault | None:
+        for brake in self._breaks:
+            if brake[0] == method and brake[1].fullmatch(path):
+                self._breaks.remove(brake)
+                return brake[2]
+        return None
 
     def _limited(self, method: str, path: str) -> tuple[int, Any] | None:
         for limit in self._limits:
@@ -353,6 +387,24 @@ async def _read_body(request: web.Request) -> tuple[Any, dict[str, bytes]]:
     if request.can_read_body:
         return await request.json(), {}
     return None, {}
+
+
+def _faulty(request: web.Request, fault: Fault) -> web.Response:
+    """A 500, a 429 discord.py will wait out (`Via` and a JSON retry_after), or the connection
+    cut without an answer."""
+    if fault.kind == "drop":
+        assert request.transport is not None
+        request.transport.abort()
+        return web.Response()
+    if fault.kind == "429":
+        answer = {"message": "You are being rate limited.", "retry_after": fault.retry_after}
+        data = json.dumps(answer | {"global": False}).encode()
+        return web.Response(
+            status=429, body=data, content_type=_JSON, headers={"Via": "1.1 google"}
+        )
+    return web.Response(
+        status=500, body=b'{"message": "500: Internal Server Error", "code": 0}', content_type=_JSON
+    )
 
 
 def _now() -> str:

@@ -19,9 +19,13 @@ from typing import Any, Self
 
 from aiohttp import web
 
+from tests.e2e.faults import Fault, FaultKind, Faults
+
 TOKEN = "123456:FAKE-TOKEN-never-logged"
 BOT = {"id": 123456, "is_bot": True, "first_name": "ferbot", "username": "ferbot_test_bot"}
 _DOWNLOAD_LIMIT = 20_000_000  # what Telegram lets a bot download
+# Telegram's flood control answers these with "429 Too Many Requests" during a storm.
+_RATE_LIMITED = {"sendmessage", "sendphoto", "editmessagetext", "sendchataction"}
 _JSON_FIELDS = {"reply_markup", "reply_parameters", "commands", "allowed_updates", "entities"}
 # What getChatMember tells of an administrator: every right, as PTB requires them all.
 ADMIN_RIGHTS = {
@@ -116,7 +120,11 @@ class FakeTelegram:
         self._answers: dict[int, asyncio.Future[Sent]] = {}
         self._chats: dict[int, dict[str, Any]] = {}
         self._statuses: dict[tuple[int, int], str] = {}
-        self._failures: dict[str, list[int]] = {}
+        self._failures: dict[str, list[Fault]] = {}
+        # 500s, dropped connections and 429 storms, switched on by tests: on Bot API methods,
+        # and on file downloads.
+        self.faults = Faults()
+        self.download_faults = Faults()
         self._arrived = asyncio.Event()
         self._changed = asyncio.Event()
         self._closing = False
@@ -232,7 +240,11 @@ class FakeTelegram:
 
     def fail_next(self, method: str, times: int, retry_after: int = 1) -> None:
         """The next `times` calls of `method` get "429 Too Many Requests: retry after N"."""
-        self._failures.setdefault(method.lower(), []).extend([retry_after] * times)
+        self._failures.setdefault(method.lower(), []).extend([Fault("429", retry_after)] * times)
+
+    def break_next(self, method: str, times: int, kind: FaultKind = "500") -> None:
+        """The next `times` calls of `method` get a 500, or with kind "drop" no answer at all."""
+        self._failures.setdefault(method.lower(), []).extend([Fault(kind)] * times)
 
     def set_member_status(self, chat_id: int, user_id: int, status: str) -> None:
         """getChatMember's answer: "creator", "administrator" or "member" (the default)."""
@@ -257,6 +269,11 @@ class FakeTelegram:
     def sent_to(self, chat_id: int) -> list[Sent]:
         return [sent for sent in self.sent if sent.chat_id == chat_id]
 
+    @property
+    def confirmed_below(self) -> int:
+        """Every update below this id is confirmed: Telegram will not deliver it again."""
+        return self._offset
+
     def confirmed(self, update_id: int) -> bool:
         """The bot asked for updates after `update_id`: it has taken that one."""
         return self._offset > update_id
@@ -271,13 +288,10 @@ class FakeTelegram:
         call = Call(method, params, files, time.perf_counter())
         try:
             failures = self._failures.get(method)
-            if failures:
-                retry_after = failures.pop(0)
-                return _error(
-                    429,
-                    f"Too Many Requests: retry after {retry_after}",
-                    {"retry_after": retry_after},
-                )
+            fault = failures.pop(0) if failures else None
+            fault = fault or self.faults.draw(may_fail=True, may_limit=method in _RATE_LIMITED)
+            if fault is not None:
+                return _faulty(request, fault)
             answer = getattr(self, f"_{method}", None)
             if answer is None:
                 return _error(404, "Not Found")
@@ -330,6 +344,9 @@ class FakeTelegram:
     async def _download(self, request: web.Request) -> web.StreamResponse:
         if request.match_info["token"] != self.token:
             return _error(401, "Unauthorized")
+        fault = self.download_faults.draw(may_fail=True, may_limit=False)
+        if fault is not None:
+            return _faulty(request, fault)
         file_id = self._paths.get(request.match_info["path"])
         if file_id is None:
             return _error(404, "Not Found")
@@ -469,6 +486,19 @@ def _error(status: int, description: str, parameters: dict[str, Any] | None = No
     if parameters:
         body["parameters"] = parameters
     return web.json_response(body, status=status)
+
+
+def _faulty(request: web.Request, fault: Fault) -> web.Response:
+    """The answer a `fault` gives: a 500, a 429 with its retry_after, or none at all (the
+    connection is cut, as a crashing proxy would)."""
+    if fault.kind == "drop":
+        assert request.transport is not None
+        request.transport.abort()
+        return web.Response()
+    if fault.kind == "429":
+        retry = fault.retry_after
+        return _error(429, f"Too Many Requests: retry after {retry}", {"retry_after": retry})
+    return _error(500, "Internal Server Error")
 
 
 def digest(data: bytes) -> str:

@@ -60,3 +60,9 @@ def test_a_chat_is_private_a_group_or_a_channel() -> None:
 def test_a_time_zone_must_be_an_iana_name(make: type) -> None:
     with pytest.raises(ValueError, match="unknown time zone 'Mars/Olympus'"):
         make(timezone="Mars/Olympus")
+
+
+@pytest.mark.parametrize("make", [PersonPreferences, ChatSettings])
+def test_a_time_zone_name_too_long_for_a_path_is_refused_as_unknown(make: type) -> None:
+    with pytest.raises(ValueError, match="unknown time zone"):
+        make(timezone="Asia/" * 60)
