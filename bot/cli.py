@@ -10,6 +10,7 @@ import click
 
 from bot.photo_report import PhotoReport
 from bot.settings import Settings, SettingsError, load_settings
+from bot.train_commands import evaluate, train
 from fer_engine import Engine, EngineError, UserFacingError
 from storage.engine import Database
 from storage.migrate import current_revision, downgrade, upgrade
@@ -133,6 +134,10 @@ def make_tiny_models(folder: Path) -> None:
     from fer_engine.random_models import save_tiny_models
 
     click.echo(save_tiny_models(folder))
+
+
+main.add_command(train)
+main.add_command(evaluate)
 
 
 @main.group()
