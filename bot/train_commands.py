@@ -154,3 +154,158 @@ def evaluate(
         click.echo(f"  {emotion:<9} {share:.3f} ({report.support[emotion]})")
     for reason, count in result.skipped.items():
         click.echo(f"  skipped: {count} ({reason})")
+
+
+_CACHE = click.option(
+    "--cache",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Feature cache folder (shared by runs; keyed by image hash and model ids).",
+)
+_CNN = click.option(
+    "--cnn",
+    "cnn_folder",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="A `ferbot train cnn` folder to take the CNN from (default: the configured CNN).",
+)
+_TEXT = click.option(
+    "--text/--no-text",
+    default=None,
+    help="Caption and embed the images too (default: when engine.mode is fusion).",
+)
+
+
+def _feature_settings(ctx: click.Context, cnn_folder: Path | None, device: str):
+    """The configured engine settings with the CNN of `cnn_folder` and `device`."""
+    from bot.cli import _settings
+    from fer_engine.train.evaluation import cnn_checkpoint_settings
+
+    settings = _settings(ctx).engine.model_copy(update={"device": device})
+    return cnn_checkpoint_settings(settings, cnn_folder) if cnn_folder else settings
+
+
+def _extract(ctx, data, layout, cache, cnn_folder, text, device, batch_size, splits):
+    """Features of `splits`, from the cache where it has them; {split: FeatureTable}."""
+    from fer_engine import EngineError
+    from fer_engine.train.features import extract_features, load_feature_models
+
+    settings = _feature_settings(ctx, cnn_folder, device)
+    with_text = settings.mode == "fusion" if text is None else text
+    try:
+        images = {split: load_split(data, layout, split) for split in splits}
+        models = load_feature_models(settings, with_text)
+    except DatasetLayoutError as exc:
+        raise click.ClickException(str(exc)) from exc
+    except EngineError as exc:
+        click.echo(f"ferbot: {exc}", err=True)
+        raise SystemExit(2) from exc
+    tables = {
+        split: extract_features(split_images, models, cache, batch_size, f"features {split}")
+        for split, split_images in images.items()
+    }
+    return settings, tables
+
+
+@train.command("extract")
+@_DATA
+@_LAYOUT
+@_CACHE
+@_CNN
+@_TEXT
+@click.option("--splits", default="train,val,test", show_default=True)
+@click.option("--batch-size", type=int, default=64, show_default=True)
+@_DEVICE
+@_THREADS
+@click.pass_context
+def train_extract_command(
+    ctx: click.Context,
+    data: Path,
+    layout: str,
+    cache: Path,
+    cnn_folder: Path | None,
+    text: bool | None,
+    splits: str,
+    batch_size: int,
+    device: str,
+    threads: int | None,
+) -> None:
+    """Compute CNN features (and captions and their embeddings) of DATA into the cache.
+
+    Stopped and started again, it computes only what the cache lacks.
+    """
+    _set_threads(threads)
+    names = [name.strip() for name in splits.split(",") if name.strip()]
+    _, tables = _extract(ctx, data, layout, cache, cnn_folder, text, device, batch_size, names)
+    for split, table in tables.items():
+        skipped = ", ".join(f"{n} {reason}" for reason, n in table.skipped.items())
+        click.echo(f"{split}: {len(table)} images" + (f" (skipped {skipped})" if skipped else ""))
+
+
+@train.command("head")
+@_DATA
+@_LAYOUT
+@_CACHE
+@_CNN
+@_TEXT
+@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--kinds",
+    default="cnn,text,concat,gated,self_attention,cross_attention",
+    show_default=True,
+    help="Head kinds to train, comma-separated.",
+)
+@click.option("--seeds", default="0,1,2", show_default=True, help="Comma-separated seeds.")
+@click.option("--epochs", type=int, default=60, show_default=True)
+@click.option("--patience", type=int, default=10, show_default=True)
+@click.option("--lr", type=float, default=1e-3, show_default=True)
+@click.option("--hidden", type=int, default=256, show_default=True)
+@click.option("--balance", type=click.Choice(["none", "loss", "sampler"]), default="none")
+@click.option("--batch-size", type=int, default=64, show_default=True, help="For extraction.")
+@_DEVICE
+@_THREADS
+@click.pass_context
+def train_head_command(
+    ctx: click.Context,
+    data: Path,
+    layout: str,
+    cache: Path,
+    cnn_folder: Path | None,
+    text: bool | None,
+    out: Path,
+    kinds: str,
+    seeds: str,
+    batch_size: int,
+    device: str,
+    threads: int | None,
+    **options: object,
+) -> None:
+    """Train every head kind on DATA's cached features, once per seed; export the best.
+
+    OUT/best is the head with the best validation accuracy, ready for engine.head.checkpoint;
+    OUT/report.md compares the kinds (mean and spread over seeds) with the study.
+    """
+    from fer_engine.train.head_training import HeadTrainingConfig, run_heads
+    from fer_engine.train.report import write_study_report
+
+    _set_threads(threads)
+    wanted = tuple(kind.strip() for kind in kinds.split(",") if kind.strip())
+    with_text = text if text is not None else None
+    if text is None and all(kind == "cnn" for kind in wanted):
+        with_text = False
+    config = HeadTrainingConfig(
+        kinds=wanted, seeds=tuple(int(seed) for seed in seeds.split(",")), **options
+    )
+    settings, tables = _extract(
+        ctx, data, layout, cache, cnn_folder, with_text, device, batch_size, SPLIT_ORDER
+    )
+    note = f"{data} ({layout}): " + ", ".join(f"{len(t)} {s}" for s, t in tables.items())
+    runs = run_heads(tables["train"], tables["val"], tables["test"], settings, config, out, note)
+    write_study_report(out, heads_folder=out)
+    best = max(runs, key=lambda run: run.val_accuracy)
+    click.echo(
+        f"best: {best.kind} seed {best.seed} (val {best.val_accuracy:.4f}, "
+        f"test {best.test_accuracy:.4f}); exported to {out / 'best'}; report {out / 'report.md'}"
+    )
+
+
+SPLIT_ORDER = ("train", "val", "test")

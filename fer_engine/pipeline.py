@@ -142,34 +142,55 @@ class Pipeline:
     def _infer_batch(self, faces: list[PreparedFace], report: BatchReport) -> list[FaceResult]:
         clock = _StageClock(self.device, report.timings)
         pixels = torch.stack([face.cnn_pixels for face in faces]).to(self.device)
-        autocast = (
-            torch.autocast("cuda", dtype=torch.bfloat16)
-            if self.device.type == "cuda"
-            else nullcontext()
-        )
-        with autocast:
-            pooled, tokens = self.cnn(pixels)
-        inputs = HeadInputs(image=pooled.float(), image_tokens=tokens.float())
-        clock.lap("cnn")
-        captions: list[str | None] = [None] * len(faces)
+        caption_pixels = None
         if self.uses_text:
-            assert self.captioner is not None and self.text_encoder is not None
             caption_pixels = torch.stack([face.caption_pixels for face in faces]).to(self.device)
-            texts = self.captioner.caption(caption_pixels)
-            captions = list(texts)
-            clock.lap("caption")
-            text = self.text_encoder.encode(texts)
-            inputs = HeadInputs(
-                image=inputs.image,
-                image_tokens=inputs.image_tokens,
-                text=text.pooled,
-                text_tokens=text.tokens,
-                text_mask=text.mask,
-            )
-            clock.lap("text")
+        inputs, texts = face_features(
+            self.cnn, pixels, self.captioner, self.text_encoder, caption_pixels, clock.lap
+        )
+        captions: list[str | None] = list(texts) if texts is not None else [None] * len(faces)
         probs = torch.softmax(self.head.module(inputs).float(), dim=-1).cpu().tolist()
         clock.lap("head")
         return [FaceResult(tuple(p), c) for p, c in zip(probs, captions, strict=True)]
+
+
+@torch.inference_mode()
+def face_features(
+    cnn: CnnBranch,
+    pixels: torch.Tensor,
+    captioner: Captioner | None = None,
+    text_encoder: TextEncoder | None = None,
+    caption_pixels: torch.Tensor | None = None,
+    lap: Callable[[str], None] = lambda stage: None,
+) -> tuple[HeadInputs, list[str] | None]:
+    """What a head reads about a batch of faces: CNN features, and with `caption_pixels` the
+    captions and their embeddings. Serving and feature extraction for training share it, so a
+    head is trained on exactly what it will see. `lap(stage)` is called after each stage.
+    """
+    autocast = (
+        torch.autocast("cuda", dtype=torch.bfloat16)
+        if pixels.device.type == "cuda"
+        else nullcontext()
+    )
+    with autocast:
+        pooled, tokens = cnn(pixels)
+    inputs = HeadInputs(image=pooled.float(), image_tokens=tokens.float())
+    lap("cnn")
+    if caption_pixels is None:
+        return inputs, None
+    assert captioner is not None and text_encoder is not None
+    texts = captioner.caption(caption_pixels)
+    lap("caption")
+    text = text_encoder.encode(texts)
+    lap("text")
+    inputs = HeadInputs(
+        image=inputs.image,
+        image_tokens=inputs.image_tokens,
+        text=text.pooled,
+        text_tokens=text.tokens,
+        text_mask=text.mask,
+    )
+    return inputs, texts
 
 
 def split_on_oom(run: Callable[[list[T]], list[R]], items: list[T], report: BatchReport) -> list[R]:

@@ -57,21 +57,14 @@ def checkpoint_settings(settings: EngineSettings, folder: Path) -> EngineSetting
     configured CNN and names the captioner and text encoder it was trained with.
     """
     metadata = HeadMetadata.model_validate_json((folder / METADATA_FILE).read_text())
+    if (folder / CNN_WEIGHTS_FILE).is_file():
+        settings = cnn_checkpoint_settings(settings, folder)
     update: dict = {
         "head": settings.head.model_copy(update={"checkpoint": str(folder)}),
         "mode": "fusion" if metadata.spec.uses_text else "cnn",
     }
-    if (folder / CNN_WEIGHTS_FILE).is_file():
-        update["cnn"] = settings.cnn.model_copy(
-            update={
-                "arch": metadata.cnn_arch,
-                "weights": str(folder / CNN_WEIGHTS_FILE),
-                "input_size": metadata.cnn_input_size,
-            }
-        )
-        margin = metadata.training.get("config", {}).get("margin")
-        if margin is not None:
-            update["faces"] = settings.faces.model_copy(update={"margin": margin})
+    if "margin" in metadata.training:
+        update["faces"] = settings.faces.model_copy(update={"margin": metadata.training["margin"]})
     if metadata.spec.uses_text:
         update["captioner"] = settings.captioner.model_copy(
             update={"model": metadata.captioner_model, "prompt": metadata.caption_prompt}
@@ -80,6 +73,21 @@ def checkpoint_settings(settings: EngineSettings, folder: Path) -> EngineSetting
             update={"model": metadata.text_encoder_model}
         )
     return settings.model_copy(update=update)
+
+
+def cnn_checkpoint_settings(settings: EngineSettings, folder: Path) -> EngineSettings:
+    """`settings` with the CNN that `ferbot train cnn` wrote into `folder`, at its crop margin."""
+    metadata = HeadMetadata.model_validate_json((folder / METADATA_FILE).read_text())
+    cnn = settings.cnn.model_copy(
+        update={
+            "arch": metadata.cnn_arch,
+            "weights": str(folder / CNN_WEIGHTS_FILE),
+            "input_size": metadata.cnn_input_size,
+        }
+    )
+    margin = metadata.training["config"]["margin"]
+    faces = settings.faces.model_copy(update={"margin": margin})
+    return settings.model_copy(update={"cnn": cnn, "faces": faces})
 
 
 def evaluate_engine(settings: EngineSettings, split: DatasetSplit) -> Evaluation:
