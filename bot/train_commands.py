@@ -178,10 +178,10 @@ _TEXT = click.option(
 def _feature_settings(ctx: click.Context, cnn_folder: Path | None, device: str):
     """The configured engine settings with the CNN of `cnn_folder` and `device`."""
     from bot.cli import _settings
-    from fer_engine.train.evaluation import cnn_checkpoint_settings
+    from fer_engine.checkpoints import with_checkpoint_cnn
 
     settings = _settings(ctx).engine.model_copy(update={"device": device})
-    return cnn_checkpoint_settings(settings, cnn_folder) if cnn_folder else settings
+    return with_checkpoint_cnn(settings, cnn_folder) if cnn_folder else settings
 
 
 def _extract(ctx, data, layout, cache, cnn_folder, text, device, batch_size, splits):

@@ -6,7 +6,7 @@ from pathlib import Path
 import torch
 
 from fer_engine.captioner import load_captioner
-from fer_engine.checkpoints import load_head
+from fer_engine.checkpoints import load_head, with_checkpoint_cnn
 from fer_engine.cnn import load_cnn
 from fer_engine.errors import ModelUnavailable
 from fer_engine.faceapi.bundled import EXPRESSION_HEAD, load_ssd
@@ -48,6 +48,7 @@ def build_detector(settings: FaceSettings, device: torch.device) -> FaceDetector
 def load_pipeline(settings: EngineSettings) -> Pipeline:
     """Load every model `settings` names, head first so a wrong head fails before big downloads."""
     device = resolve_device(settings.device)
+    settings = with_checkpoint_cnn(settings, head_folder(settings.head.checkpoint))
     head = load_head(head_folder(settings.head.checkpoint))
     captioner = text_encoder = None
     if head.metadata.spec.uses_text and settings.mode == "fusion":

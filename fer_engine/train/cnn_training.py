@@ -20,7 +20,7 @@ from torch import nn
 from torchvision.transforms import v2
 from tqdm import tqdm
 
-from fer_engine.checkpoints import HeadMetadata, save_head
+from fer_engine.checkpoints import CNN_WEIGHTS_FILE, HeadMetadata, save_head
 from fer_engine.cnn import BACKBONES, CnnFeatures, normalize_pixels
 from fer_engine.emotions import EMOTIONS
 from fer_engine.heads import HeadSpec, build_head
@@ -31,7 +31,6 @@ from fer_engine.train.metrics import ClassificationReport, classification_report
 
 log = logging.getLogger(__name__)
 
-CNN_WEIGHTS_FILE = "cnn.safetensors"
 STATE_FILE = "state.pt"
 HISTORY_FILE = "history.json"
 TOKEN_GRID = 3

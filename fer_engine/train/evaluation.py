@@ -13,11 +13,10 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from fer_engine.checkpoints import METADATA_FILE, HeadMetadata
+from fer_engine.checkpoints import METADATA_FILE, HeadMetadata, with_checkpoint_cnn
 from fer_engine.errors import BadImage
 from fer_engine.loading import load_pipeline
 from fer_engine.settings import EngineSettings
-from fer_engine.train.cnn_training import CNN_WEIGHTS_FILE
 from fer_engine.train.datasets import DatasetSplit
 from fer_engine.train.metrics import ClassificationReport, classification_report
 
@@ -50,21 +49,14 @@ class Evaluation:
 
 
 def checkpoint_settings(settings: EngineSettings, folder: Path) -> EngineSettings:
-    """`settings` switched to the checkpoint in `folder`: its head, and its CNN when it has one.
-
-    A folder written by `ferbot train cnn` carries its backbone (`cnn.safetensors`); the
-    architecture, input size and crop margin come from its metadata. A fusion head keeps the
-    configured CNN and names the captioner and text encoder it was trained with.
-    """
+    """`settings` switched to the checkpoint in `folder`: its head, the mode it needs, its CNN
+    when it carries one (see `with_checkpoint_cnn`), and for a fusion head the captioner and
+    text encoder it was trained with."""
     metadata = HeadMetadata.model_validate_json((folder / METADATA_FILE).read_text())
-    if (folder / CNN_WEIGHTS_FILE).is_file():
-        settings = cnn_checkpoint_settings(settings, folder)
     update: dict = {
         "head": settings.head.model_copy(update={"checkpoint": str(folder)}),
         "mode": "fusion" if metadata.spec.uses_text else "cnn",
     }
-    if "margin" in metadata.training:
-        update["faces"] = settings.faces.model_copy(update={"margin": metadata.training["margin"]})
     if metadata.spec.uses_text:
         update["captioner"] = settings.captioner.model_copy(
             update={"model": metadata.captioner_model, "prompt": metadata.caption_prompt}
@@ -72,22 +64,7 @@ def checkpoint_settings(settings: EngineSettings, folder: Path) -> EngineSetting
         update["text_encoder"] = settings.text_encoder.model_copy(
             update={"model": metadata.text_encoder_model}
         )
-    return settings.model_copy(update=update)
-
-
-def cnn_checkpoint_settings(settings: EngineSettings, folder: Path) -> EngineSettings:
-    """`settings` with the CNN that `ferbot train cnn` wrote into `folder`, at its crop margin."""
-    metadata = HeadMetadata.model_validate_json((folder / METADATA_FILE).read_text())
-    cnn = settings.cnn.model_copy(
-        update={
-            "arch": metadata.cnn_arch,
-            "weights": str(folder / CNN_WEIGHTS_FILE),
-            "input_size": metadata.cnn_input_size,
-        }
-    )
-    margin = metadata.training["config"]["margin"]
-    faces = settings.faces.model_copy(update={"margin": margin})
-    return settings.model_copy(update={"cnn": cnn, "faces": faces})
+    return with_checkpoint_cnn(settings.model_copy(update=update), folder)
 
 
 def evaluate_engine(settings: EngineSettings, split: DatasetSplit) -> Evaluation:

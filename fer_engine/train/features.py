@@ -123,15 +123,13 @@ def extract_features(
     todo = {h: image for h, image in zip(hashes, split.images, strict=True) if h not in stored}
     skipped: Counter[str] = Counter(split.skipped)
     pending = list(todo.items())
-    shard_number = len(list(folder.glob(f"{SHARD_PREFIX}*.pt")))
     with tqdm(total=len(pending), desc=desc, unit="img", initial=0) as progress:
         for start in range(0, len(pending), batch_size):
             batch = pending[start : start + batch_size]
             rows, unreadable = _extract_batch(batch, models)
             skipped["unreadable image"] += unreadable
             if rows:
-                _write_shard(folder / f"{SHARD_PREFIX}{shard_number:06d}.pt", rows)
-                shard_number += 1
+                _write_shard(folder, rows)
                 stored |= _split_rows(rows)
             progress.update(len(batch))
     return _assemble(hashes, split, stored, dict(skipped), models.captioner is not None)
@@ -181,7 +179,10 @@ def _extract_batch(
     return rows, unreadable
 
 
-def _write_shard(path: Path, rows: dict) -> None:
+def _write_shard(folder: Path, rows: dict) -> None:
+    """One batch as `shard-<hash of its images>.pt`: names never collide across resumed runs."""
+    name = hashlib.sha256("".join(rows["hashes"]).encode()).hexdigest()[:16]
+    path = folder / f"{SHARD_PREFIX}{name}.pt"
     partial = path.with_suffix(".partial")
     torch.save(rows, partial)
     partial.replace(path)  # a shard is whole or absent, however the run was stopped

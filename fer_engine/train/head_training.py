@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from torch import nn
 from tqdm import tqdm
 
-from fer_engine.checkpoints import HeadMetadata, load_head, save_head
+from fer_engine.checkpoints import CNN_WEIGHTS_FILE, HeadMetadata, load_head, save_head
 from fer_engine.heads import HEADS, HeadKind, HeadSpec, build_head
 from fer_engine.settings import EngineSettings
 from fer_engine.train.cnn_training import ClassBalance
@@ -183,6 +183,9 @@ def run_heads(
     best = max(runs, key=lambda run: run.val_accuracy)
     shutil.rmtree(out / BEST_FOLDER, ignore_errors=True)
     shutil.copytree(out / f"{best.kind}-seed{best.seed}", out / BEST_FOLDER)
+    if Path(settings.cnn.weights).is_file():
+        # The head is only right on the CNN it was trained on: ship that CNN with it.
+        shutil.copyfile(settings.cnn.weights, out / BEST_FOLDER / CNN_WEIGHTS_FILE)
     load_head(out / BEST_FOLDER)  # what was exported must load the way the engine loads it
     (out / SUMMARY_FILE).write_text(json.dumps(summarise(runs), indent=2) + "\n")
     return runs
