@@ -309,3 +309,23 @@ def train_head_command(
 
 
 SPLIT_ORDER = ("train", "val", "test")
+
+
+@train.command("report")
+@click.option(
+    "--cnn-runs",
+    multiple=True,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="`ferbot train cnn` folders (repeat the option, or use a shell glob with it once each).",
+)
+@click.option(
+    "--heads",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="A `ferbot train head` folder.",
+)
+@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path))
+def train_report_command(cnn_runs: tuple[Path, ...], heads: Path | None, out: Path) -> None:
+    """Write OUT/report.md: the study's tables beside these runs' numbers."""
+    from fer_engine.train.report import write_study_report
+
+    click.echo(write_study_report(out, heads_folder=heads, cnn_runs=cnn_runs))
