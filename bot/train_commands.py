@@ -1,14 +1,17 @@
 """`ferbot train cnn|extract|head` and `ferbot eval`: the study's runs, one command each."""
 
-import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 import torch
 
-from fer_engine.train.datasets import LAYOUTS, DatasetLayoutError, load_split
+from fer_engine.train.datasets import LAYOUTS, SPLITS, DatasetLayoutError, load_split
 
-log = logging.getLogger("ferbot")
+if TYPE_CHECKING:
+    from fer_engine.settings import EngineSettings
+    from fer_engine.train.features import FeatureTable
+
 
 _DATA = click.option(
     "--data",
@@ -175,22 +178,29 @@ _TEXT = click.option(
 )
 
 
-def _feature_settings(ctx: click.Context, cnn_folder: Path | None, device: str):
-    """The configured engine settings with the CNN of `cnn_folder` and `device`."""
+def _extract(
+    ctx: click.Context,
+    data: Path,
+    layout: str,
+    cache: Path,
+    cnn_folder: Path | None,
+    with_text: bool | None,
+    device: str,
+    batch_size: int,
+    splits: tuple[str, ...],
+) -> tuple["EngineSettings", dict[str, "FeatureTable"]]:
+    """Features of `splits` (from the cache where it has them) by the configured models, with
+    the CNN of `cnn_folder` when given; captions too when `with_text` (None: in fusion mode)."""
     from bot.cli import _settings
-    from fer_engine.checkpoints import with_checkpoint_cnn
-
-    settings = _settings(ctx).engine.model_copy(update={"device": device})
-    return with_checkpoint_cnn(settings, cnn_folder) if cnn_folder else settings
-
-
-def _extract(ctx, data, layout, cache, cnn_folder, text, device, batch_size, splits):
-    """Features of `splits`, from the cache where it has them; {split: FeatureTable}."""
     from fer_engine import EngineError
+    from fer_engine.checkpoints import with_checkpoint_cnn
     from fer_engine.train.features import extract_features, load_feature_models
 
-    settings = _feature_settings(ctx, cnn_folder, device)
-    with_text = settings.mode == "fusion" if text is None else text
+    settings = _settings(ctx).engine.model_copy(update={"device": device})
+    if cnn_folder is not None:
+        settings = with_checkpoint_cnn(settings, cnn_folder)
+    if with_text is None:
+        with_text = settings.mode == "fusion"
     try:
         images = {split: load_split(data, layout, split) for split in splits}
         models = load_feature_models(settings, with_text)
@@ -199,10 +209,13 @@ def _extract(ctx, data, layout, cache, cnn_folder, text, device, batch_size, spl
     except EngineError as exc:
         click.echo(f"ferbot: {exc}", err=True)
         raise SystemExit(2) from exc
-    tables = {
-        split: extract_features(split_images, models, cache, batch_size, f"features {split}")
-        for split, split_images in images.items()
-    }
+    try:
+        tables = {
+            split: extract_features(split_images, models, cache, batch_size, f"features {split}")
+            for split, split_images in images.items()
+        }
+    except ValueError as exc:  # a split without one readable image
+        raise click.ClickException(str(exc)) from exc
     return settings, tables
 
 
@@ -234,7 +247,7 @@ def train_extract_command(
     Stopped and started again, it computes only what the cache lacks.
     """
     _set_threads(threads)
-    names = [name.strip() for name in splits.split(",") if name.strip()]
+    names = tuple(name.strip() for name in splits.split(",") if name.strip())
     _, tables = _extract(ctx, data, layout, cache, cnn_folder, text, device, batch_size, names)
     for split, table in tables.items():
         skipped = ", ".join(f"{n} {reason}" for reason, n in table.skipped.items())
@@ -289,15 +302,19 @@ def train_head_command(
 
     _set_threads(threads)
     wanted = tuple(kind.strip() for kind in kinds.split(",") if kind.strip())
-    with_text = text if text is not None else None
-    if text is None and all(kind == "cnn" for kind in wanted):
-        with_text = False
+    if text is None and wanted == ("cnn",):
+        text = False
     config = HeadTrainingConfig(
         kinds=wanted, seeds=tuple(int(seed) for seed in seeds.split(",")), **options
     )
     settings, tables = _extract(
-        ctx, data, layout, cache, cnn_folder, with_text, device, batch_size, SPLIT_ORDER
+        ctx, data, layout, cache, cnn_folder, text, device, batch_size, SPLITS
     )
+    if tables["train"].captions is None and wanted != ("cnn",):
+        raise click.ClickException(
+            f"heads {', '.join(k for k in wanted if k != 'cnn')} read captions: add --text "
+            "(and the captioner and text encoder in engine settings), or --kinds cnn"
+        )
     note = f"{data} ({layout}): " + ", ".join(f"{len(t)} {s}" for s, t in tables.items())
     runs = run_heads(tables["train"], tables["val"], tables["test"], settings, config, out, note)
     write_study_report(out, heads_folder=out)
@@ -306,9 +323,6 @@ def train_head_command(
         f"best: {best.kind} seed {best.seed} (val {best.val_accuracy:.4f}, "
         f"test {best.test_accuracy:.4f}); exported to {out / 'best'}; report {out / 'report.md'}"
     )
-
-
-SPLIT_ORDER = ("train", "val", "test")
 
 
 @train.command("report")

@@ -4,8 +4,9 @@ Three layouts: RAF-DB basic (`EmoLabel/list_patition_label.txt` + `Image/aligned
 (`train/<class>/` folders, or the original `fer2013.csv`) and any ImageFolder
 (`<class>/<image>`, optionally under `train/`, `val/`, `test/`). Splits are `train`, `val` and
 `test`; where a layout has no validation split it is carved from train, stratified, with a
-fixed seed, so every run holds out the same images. A wrong layout fails at once naming what
-was expected; unknown class folders and missing files are skipped and counted.
+fixed seed, so every run holds out the same images. A single ImageFolder without split
+folders is all test set, or carved into train and val for training. A wrong layout fails at
+once naming what was expected; unknown class folders and missing files are skipped and counted.
 """
 
 import csv
@@ -121,7 +122,9 @@ def load_split(root: Path, layout: Layout, split: Split) -> DatasetSplit:
         return _split_folders(root, split, "fer2013", f"{csv_file.name} or train/<class>/")
     if layout == "imagefolder":
         if _class_folders(root):
-            return _carve(image_folder(root), split, root)
+            # One folder of classes: taken whole as a test set, carved for training.
+            whole = image_folder(root)
+            return whole if split == "test" else _carve(whole, split, root)
         return _split_folders(root, split, "imagefolder", "<class>/ or train/<class>/")
     raise DatasetLayoutError(f"unknown layout {layout!r}; expected one of {', '.join(LAYOUTS)}")
 
@@ -189,10 +192,7 @@ def _split_folders(root: Path, split: Split, layout: str, expected: str) -> Data
 def _carve(full: DatasetSplit, split: Split, root: Path) -> DatasetSplit:
     """Split one labelled set into train and val by `stratified_split`; it has no test."""
     if split == "test":
-        raise DatasetLayoutError(
-            f"{root} is one set of class folders without a test split: name the folder itself "
-            "with --split train, or use train/ and test/ subfolders"
-        )
+        raise DatasetLayoutError(f"{root} has no test split")
     train, val = stratified_split(full.labels, VALIDATION_SHARE, VALIDATION_SEED)
     chosen = train if split == "train" else val
     return DatasetSplit([full.images[i] for i in chosen], full.skipped)

@@ -6,6 +6,7 @@ import pytest
 
 from fer_engine.emotions import EMOTIONS
 from fer_engine.train.datasets import (
+    SPLITS,
     DatasetLayoutError,
     class_weights,
     load_split,
@@ -99,6 +100,13 @@ def test_an_image_folder_skips_and_counts_unknown_class_folders(tmp_path: Path) 
     train = load_split(tmp_path, "imagefolder", "train")
     assert train.skipped == {"unknown class folder 'contempt'": 4}
     assert "contempt" not in {image.path.parent.name for image in train.images}
+
+
+def test_a_single_image_folder_is_all_test_set_and_carved_for_training(tmp_path: Path) -> None:
+    write_class_folders(tmp_path, per_class=10)
+    train, val, test = (load_split(tmp_path, "imagefolder", split) for split in SPLITS)
+    assert len(test.images) == 70
+    assert (len(train.images), len(val.images)) == (63, 7)
 
 
 def test_an_image_folder_with_split_subfolders_uses_them(tmp_path: Path) -> None:

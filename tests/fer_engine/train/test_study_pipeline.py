@@ -109,3 +109,18 @@ async def test_the_engine_loads_the_exported_head_and_predicts(
     (face,) = analysis.faces
     assert list(face.probs) == list(EMOTIONS)
     assert sum(face.probs.values()) == pytest.approx(1.0) and face.caption is not None
+
+
+def test_fusion_heads_without_captions_stop_with_what_to_add(
+    tiny_models: Path, rafdb: Path, study: Path
+) -> None:
+    result = CliRunner().invoke(
+        main,
+        [
+            "--config", str(tiny_models / "ferbot.toml"), "train", "head", "--data", str(rafdb),
+            "--layout", "rafdb", "--cache", str(study / "cache"), "--out", str(study / "no-text"),
+            "--no-text", "--kinds", "cnn,gated", "--device", "cpu",
+        ],
+    )  # fmt: skip
+    assert result.exit_code == 1
+    assert "heads gated read captions: add --text" in result.output
