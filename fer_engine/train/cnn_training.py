@@ -181,11 +181,11 @@ def train_cnn(
         else:
             waited += 1
         _save_state(state_path, model, optimizer, scheduler, config, history, best, waited)
+        (out / HISTORY_FILE).write_text(
+            json.dumps([result.__dict__ for result in history], indent=2) + "\n"
+        )
         if _finished(config, history, waited):
             break
-    (out / HISTORY_FILE).write_text(
-        json.dumps([result.__dict__ for result in history], indent=2) + "\n"
-    )
     return history
 
 
