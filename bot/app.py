@@ -11,12 +11,13 @@ from typing import Protocol
 from bot.comments import CommentPicker
 from bot.context import BotContext
 from bot.core import Bot
+from bot.metrics import start_monitoring
 from bot.outbox import Outbox
 from bot.rate_limit import RateLimiter
 from bot.replies import Reply
 from bot.scheduler import DigestScheduler
 from bot.settings import Settings
-from fer_engine import Engine
+from fer_engine.service import EngineService, open_engine
 from storage import Store
 
 log = logging.getLogger(__name__)
@@ -55,33 +56,58 @@ def build_adapters(settings: Settings, environ: Mapping[str, str], console: bool
     return adapters
 
 
-def build_bot(engine: Engine, store: Store, settings: Settings, outbox: Outbox) -> Bot:
+def build_bot(engine: EngineService, store: Store, settings: Settings, outbox: Outbox) -> Bot:
     limits = RateLimiter(settings.bot.photos_per_window, settings.bot.rate_window_s)
-    digests = DigestScheduler(store, outbox, settings.bot.digest_grace_s)
+    digests = DigestScheduler(
+        store, outbox, settings.bot.digest_grace_s, resync_s=settings.bot.schedule_sync_s
+    )
     return Bot(BotContext(engine, store, settings, CommentPicker(), limits, digests))
 
 
-async def run(settings: Settings, console: bool = False) -> None:
-    """Serve every configured platform until one stops (the console at /quit) or we are
-    cancelled; then finish what the engine has in flight and close the store."""
-    adapters = build_adapters(settings, os.environ, console)
-    engine = await Engine.load(settings.engine)
+async def run(settings: Settings, console: bool = False, *, dashboard_only: bool = False) -> None:
+    """Serve every configured platform, and the dashboard when enabled, until one stops (the
+    console at /quit) or we are cancelled; then finish what the engine has in flight and close
+    the store. `dashboard_only`: the dashboard alone, which sends no digests (no platform runs
+    in its process to send them; the bot's own process does)."""
+    adapters = [] if dashboard_only else build_adapters(settings, os.environ, console)
+    dashboard = None
+    if dashboard_only or settings.dashboard.enabled:
+        from dashboard import Dashboard
+
+        dashboard = Dashboard(settings.dashboard, os.environ)
+    try:
+        engine = await open_engine(settings.engine)
+    except BaseException:
+        if dashboard:
+            dashboard.close()
+        raise
     try:
         async with await Store.open(settings.storage) as store:
             outbox = Outbox()
             for adapter in adapters:
                 outbox.register(adapter.name, adapter.send)
             bot = build_bot(engine, store, settings, outbox)
-            log.info("ferbot running: %s", ", ".join(adapter.name for adapter in adapters))
             tasks = [
                 asyncio.create_task(adapter.run(bot), name=adapter.name) for adapter in adapters
             ]
-            await bot.context.digests.start()
+            if dashboard:
+                tasks.append(asyncio.create_task(dashboard.serve(bot.context), name="dashboard"))
+                log.info("dashboard at %s", dashboard.url)
+            log.info("ferbot running: %s", ", ".join(task.get_name() for task in tasks))
+            monitoring = None
+            if settings.metrics.enabled:
+                monitoring = await start_monitoring(
+                    settings.metrics, engine, bot.tally, lambda: not any(t.done() for t in tasks)
+                )
+            if adapters:
+                await bot.context.digests.start()
             try:
                 done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
             finally:
                 bot.context.digests.shutdown()
-                # One adapter stopped, or we were cancelled (Ctrl-C): stop the others here and
+                if monitoring is not None:
+                    await monitoring.cleanup()
+                # One task stopped, or we were cancelled (Ctrl-C): stop the others here and
                 # let them finish their answers, before asyncio cancels every task at once.
                 for task in tasks:
                     task.cancel()
@@ -90,3 +116,5 @@ async def run(settings: Settings, console: bool = False) -> None:
                 task.result()
     finally:
         await engine.close()
+        if dashboard:
+            dashboard.close()

@@ -2,6 +2,7 @@
 
 import asyncio
 import logging
+import signal
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -11,7 +12,8 @@ import click
 from bot.photo_report import PhotoReport
 from bot.settings import Settings, SettingsError, load_settings
 from bot.train_commands import evaluate, train
-from fer_engine import Engine, EngineError, UserFacingError
+from fer_engine import EngineError, UserFacingError
+from fer_engine.service import EngineService, open_engine
 from storage.engine import Database
 from storage.migrate import current_revision, downgrade, upgrade
 from storage.settings import StorageSettings, printable_url
@@ -75,14 +77,14 @@ def analyze(ctx: click.Context, photos: tuple[Path, ...], as_json: bool) -> None
 async def _analyze_all(
     settings: Settings, photos: tuple[Path, ...], as_json: bool
 ) -> list[PhotoReport]:
-    engine = await Engine.load(settings.engine)
+    engine = await open_engine(settings.engine)
     slots = asyncio.Semaphore(min(_CLI_CONCURRENCY, settings.engine.serving.queue_size))
 
     async def one(path: Path) -> PhotoReport:
         async with slots:
             return await _analyze_one(engine, path)
 
-    async with engine:
+    try:
         tasks = [asyncio.create_task(one(path)) for path in photos]
         reports = []
         # Printed in the order given, each as soon as it and those before it are done.
@@ -90,10 +92,12 @@ async def _analyze_all(
             report = await task
             click.echo(report.to_json() if as_json else report.to_text())
             reports.append(report)
+    finally:
+        await engine.close()
     return reports
 
 
-async def _analyze_one(engine: Engine, path: Path) -> PhotoReport:
+async def _analyze_one(engine: EngineService, path: Path) -> PhotoReport:
     try:
         data = await asyncio.to_thread(path.read_bytes)
     except OSError as exc:
@@ -113,11 +117,34 @@ async def _analyze_one(engine: Engine, path: Path) -> PhotoReport:
 def run(ctx: click.Context, console: bool) -> None:
     """Run the bot: Telegram and Discord when $TELEGRAM_TOKEN and $DISCORD_TOKEN are set,
     else a chat in this terminal."""
+    _serve(_settings(ctx), console=console)
+
+
+@main.command()
+@click.option(
+    "--hash-password",
+    is_flag=True,
+    help="Ask for a password and print its hash for $DASHBOARD_PASSWORD_HASH, then exit.",
+)
+@click.pass_context
+def dashboard(ctx: click.Context, hash_password: bool) -> None:
+    """Serve the operators' web dashboard alone (`ferbot run` serves it too when
+    dashboard.enabled is true). The password hash comes from $DASHBOARD_PASSWORD_HASH."""
+    if hash_password:
+        from dashboard import hash_password as hashed
+
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+        click.echo(hashed(password))
+        return
+    _serve(_settings(ctx), dashboard_only=True)
+
+
+def _serve(settings: Settings, **options: bool) -> None:
+    """Run the bot (or the dashboard alone) until Ctrl-C; start-up errors as one line."""
     from bot.app import run as run_bot
 
-    settings = _settings(ctx)
     try:
-        asyncio.run(run_bot(settings, console))
+        asyncio.run(run_bot(settings, **options))
     except SettingsError as exc:
         raise click.ClickException(str(exc)) from exc
     except EngineError as exc:
@@ -125,6 +152,38 @@ def run(ctx: click.Context, console: bool) -> None:
         sys.exit(2)
     except KeyboardInterrupt:
         pass
+
+
+@main.command("serve-engine")
+@click.option("--detach", is_flag=True, help="Deploy and return; the application keeps running.")
+@click.pass_context
+def serve_engine(ctx: click.Context, detach: bool) -> None:
+    """Deploy the engine as a Ray Serve application on the Ray cluster at engine.ray.address
+    (start one with `ray start --head`); bots with engine.backend = "ray" then use it.
+
+    Runs until Ctrl-C (or SIGTERM), which removes the application, unless --detach.
+    """
+    from fer_engine.serve import deploy, join_cluster, undeploy
+
+    settings = _settings(ctx).engine
+    try:
+        join_cluster(settings.ray)
+        deploy(settings)
+    except EngineError as exc:
+        click.echo(f"ferbot: {exc}", err=True)
+        sys.exit(2)
+    ray_settings = settings.ray
+    click.echo(
+        f"engine {ray_settings.app_name} serving at "
+        f"http://{ray_settings.http_host}:{ray_settings.http_port}{ray_settings.route_prefix}"
+    )
+    if detach:
+        return
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    try:
+        signal.pause()
+    except KeyboardInterrupt:
+        undeploy(settings)
 
 
 @main.command("make-tiny-models")

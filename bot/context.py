@@ -9,7 +9,7 @@ from bot.recording import chat_ref, person_ref
 from bot.scheduler import DigestScheduler
 from bot.settings import Settings
 from bot.texts import Texts, language_of
-from fer_engine import Engine
+from fer_engine.service import EngineService
 from storage import ChatSettings, Store
 
 
@@ -17,7 +17,7 @@ from storage import ChatSettings, Store
 class BotContext:
     """Shared by all conversations on all platforms of one process."""
 
-    engine: Engine
+    engine: EngineService
     store: Store
     settings: Settings
     comments: CommentPicker

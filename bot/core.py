@@ -7,6 +7,7 @@ from bot.context import BotContext
 from bot.events import ButtonPress, Command, Event, NotAPicture, OversizedFile, Photo, Sender
 from bot.photos import answer_photo, should_answer
 from bot.replies import Reply
+from bot.tally import Tally
 from bot.texts import DEFAULT_LANGUAGE, Texts
 
 log = logging.getLogger(__name__)
@@ -18,17 +19,21 @@ class Bot:
 
     def __init__(self, context: BotContext) -> None:
         self.context = context
+        self.tally = Tally()
 
     async def handle(self, event: Event) -> Reply | None:
         """The reply to `event`, or None when the bot should stay silent (a group photo not
         meant for it). Any failure becomes an apology and a log line, never a traceback."""
+        kind = type(event).__name__
         try:
-            return await self._dispatch(event)
+            reply = await self._dispatch(event)
         except Exception:
-            log.exception(
-                "handling a %s from %s failed", type(event).__name__, event.sender.platform
-            )
-            return await self.apology(event.sender)
+            log.exception("handling a %s from %s failed", kind, event.sender.platform)
+            self.tally.errors["handler"] += 1
+            reply = await self.apology(event.sender)
+        if reply is not None:
+            self.tally.replies[kind] += 1
+        return reply
 
     async def will_answer(self, photo: Photo) -> bool:
         """Whether `handle(photo)` would answer, judged without reading `photo.data`: adapters

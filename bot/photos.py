@@ -3,6 +3,7 @@
 import logging
 import math
 import time
+from dataclasses import dataclass
 
 from bot.context import BotContext
 from bot.events import Photo
@@ -28,21 +29,41 @@ async def answer_photo(ctx: BotContext, photo: Photo, texts: Texts) -> Reply:
     wait = ctx.photo_limits.wait_s(person)
     if wait > 0:
         return Reply(texts("rate_limited", seconds=math.ceil(wait)))
+    reading = await read_photo(ctx, photo.data, person, texts)
+    if reading.analysis is not None:
+        await ctx.store.record(analysis_record(photo, reading.analysis, reading.latency_ms))
+    return reading.reply
+
+
+@dataclass(frozen=True)
+class PhotoReading:
+    """What the bot makes of a picture: its reply, and the analysis behind it (None when the
+    engine refused the picture; the reply then says why)."""
+
+    reply: Reply
+    analysis: Analysis | None
+    latency_ms: float
+
+
+async def read_photo(ctx: BotContext, data: bytes, person: str, texts: Texts) -> PhotoReading:
+    """Analyse a picture and word the reply, recording nothing and counting no limit: the
+    photo answer's own steps, which the operators' "try it" page shows as they are."""
     started = time.perf_counter()
     try:
-        analysis = await ctx.engine.analyze(photo.data)
+        analysis = await ctx.engine.analyze(data)
     except BadImage as exc:
         log.info("bad image from %s: %s", person, exc.reason)
-        return Reply(texts(f"bad_image.{exc.reason}"))
+        reply = Reply(texts(f"bad_image.{exc.reason}"))
     except EngineBusy:
-        return Reply(texts("busy"))
+        reply = Reply(texts("busy"))
     except EngineTimeout:
-        return Reply(texts("timeout"))
+        reply = Reply(texts("timeout"))
     except EngineClosed:
-        return Reply(texts("restarting"))
-    latency_ms = (time.perf_counter() - started) * 1000
-    await ctx.store.record(analysis_record(photo, analysis, latency_ms))
-    return _face_reply(ctx, person, analysis, texts)
+        reply = Reply(texts("restarting"))
+    else:
+        latency_ms = (time.perf_counter() - started) * 1000
+        return PhotoReading(_face_reply(ctx, person, analysis, texts), analysis, latency_ms)
+    return PhotoReading(reply, None, (time.perf_counter() - started) * 1000)
 
 
 def _face_reply(ctx: BotContext, person: str, analysis: Analysis, texts: Texts) -> Reply:

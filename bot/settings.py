@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from fer_engine.settings import EngineSettings
 from storage.settings import StorageSettings, url_has_password
@@ -35,6 +35,8 @@ class BotSettings(_Section):
     photos_per_window: int = Field(10, ge=1)
     rate_window_s: float = Field(60.0, gt=0)
     digest_grace_s: float = Field(3600.0, ge=0)  # a digest missed while down is sent this late
+    # How often schedules set through other bot replicas are read from the store (0: never).
+    schedule_sync_s: float = Field(60.0, ge=0)
 
 
 class TelegramSettings(_Section):
@@ -62,6 +64,38 @@ class DiscordSettings(_Section):
     max_attachment_mb: int = Field(25, ge=1)  # larger attachments are refused, never downloaded
     api_url: str = "https://discord.com/api/v10"
     gateway_url: str = "wss://gateway.discord.gg/"
+    # Bot replicas share the guilds: replica k of N sets shard_id = k, shard_count = N.
+    # shard_count = 0: one connection for every guild (up to 2,500 guilds).
+    shard_count: int = Field(0, ge=0)
+    shard_id: int = Field(0, ge=0)
+
+    @model_validator(mode="after")
+    def _shard_in_range(self) -> "DiscordSettings":
+        if self.shard_count and self.shard_id >= self.shard_count:
+            raise ValueError(f"shard_id {self.shard_id} is not below shard_count")
+        return self
+
+
+class MetricsSettings(_Section):
+    """`/healthz` and Prometheus `/metrics` served by `ferbot run`; off unless enabled."""
+
+    enabled: bool = False
+    listen: str = "127.0.0.1"  # "0.0.0.0" on a private network only: nobody outside needs them
+    port: int = Field(9464, ge=1, le=65535)
+
+
+class DashboardSettings(_Section):
+    """The operators' web dashboard; the password hash comes only from
+    $DASHBOARD_PASSWORD_HASH."""
+
+    enabled: bool = False  # served by `ferbot run` too (`ferbot dashboard` serves it alone)
+    host: str = "127.0.0.1"  # another address exposes it: put https in front
+    port: int = Field(8321, ge=0, le=65535)  # 0: any free port
+    operator: str = "operator"  # who destructive actions are logged as
+    secure_cookie: bool = True  # the session cookie travels over https (and to 127.0.0.1) only
+    session_hours: float = Field(8.0, gt=0)  # a login lasts this long
+    login_attempts: int = Field(5, ge=1)  # per client address per window; more are refused
+    login_window_s: float = Field(300.0, gt=0)
 
 
 class Settings(_Section):
@@ -72,6 +106,8 @@ class Settings(_Section):
     bot: BotSettings = BotSettings()
     telegram: TelegramSettings = TelegramSettings()
     discord: DiscordSettings = DiscordSettings()
+    dashboard: DashboardSettings = DashboardSettings()
+    metrics: MetricsSettings = MetricsSettings()
 
 
 def load_settings(path: Path | None = None, environ: Mapping[str, str] = os.environ) -> Settings:

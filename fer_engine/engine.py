@@ -11,11 +11,10 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from fer_engine.analysis import Analysis, Face
-from fer_engine.emotions import EMOTIONS
-from fer_engine.errors import BadImage, EngineBusy, EngineClosed, EngineTimeout
+from fer_engine.admission import Admission
+from fer_engine.analysis import Analysis
 from fer_engine.loading import load_pipeline
-from fer_engine.pipeline import FaceResult, Pipeline, PreparedFace, PreparedPhoto
+from fer_engine.pipeline import FaceResult, Pipeline, PreparedFace, analysis_of
 from fer_engine.settings import EngineSettings, ServingSettings
 from fer_engine.stats import EngineStats, StatsRecorder
 
@@ -34,17 +33,22 @@ class Engine:
 
     def __init__(self, pipeline: Pipeline, serving: ServingSettings) -> None:
         self.pipeline = pipeline
-        self.serving = serving
         self._queue: asyncio.Queue[_Request] = asyncio.Queue()
-        self._pending = 0
         self._preparing = 0
-        self._drained = asyncio.Event()
-        self._drained.set()
-        self._closing = False
         self._batcher: asyncio.Task[None] | None = None
+        self._starting: asyncio.Future[None] | None = None
         self._decode_pool = ThreadPoolExecutor(serving.decode_workers, "ferbot-decode")
         self._infer_pool = ThreadPoolExecutor(1, "ferbot-infer")
         self._stats = StatsRecorder()
+        self._admission = Admission(serving, self._stats)
+
+    @property
+    def serving(self) -> ServingSettings:
+        return self._admission.serving
+
+    @serving.setter
+    def serving(self, serving: ServingSettings) -> None:
+        self._admission.serving = serving
 
     @classmethod
     async def load(cls, settings: EngineSettings) -> "Engine":
@@ -59,11 +63,22 @@ class Engine:
         return self.pipeline.model_version
 
     async def start(self) -> None:
-        """Start the batcher on the running loop; `analyze` does this itself when needed."""
-        if self._batcher is None:
-            self._batcher = asyncio.get_running_loop().create_task(
-                self._run_batches(), name="ferbot-engine-batcher"
-            )
+        """Warm the models up, then start the batcher; `analyze` does this itself when needed.
+
+        Warm-up (compiling and recording the fast path's batch buckets on blank pixels) runs
+        once, on the inference thread, before any request reaches the models.
+        """
+        if self._starting is None:
+            self._starting = asyncio.ensure_future(self._warm_up_and_serve())
+        await asyncio.shield(self._starting)
+
+    async def _warm_up_and_serve(self) -> None:
+        loop = asyncio.get_running_loop()
+        seconds = await loop.run_in_executor(self._infer_pool, self.pipeline.warm_up)
+        self._stats.warmup_s = seconds
+        if seconds:
+            log.info("engine warmed up in %.1f s", seconds)
+        self._batcher = loop.create_task(self._run_batches(), name="ferbot-engine-batcher")
 
     async def __aenter__(self) -> "Engine":
         await self.start()
@@ -78,36 +93,11 @@ class Engine:
         Raises `BadImage` (unreadable or too large), `EngineBusy` (queue full, at once),
         `EngineTimeout` (over `timeout_s`) or `EngineClosed` (shutting down).
         """
-        if self._closing:
-            self._stats.record_error("closed")
-            raise EngineClosed()
-        if self._pending >= self.serving.queue_size:
-            self._stats.record_error("busy")
-            raise EngineBusy()
-        await self.start()
-        self._pending += 1
-        self._drained.clear()
-        started = time.perf_counter()
-        try:
-            async with asyncio.timeout(self.serving.timeout_s):
-                analysis = await self._analyze(data, started)
-        except TimeoutError:
-            self._stats.record_error("timeout")
-            raise EngineTimeout() from None
-        except BadImage:
-            self._stats.record_error("bad_image")
-            raise
-        except Exception:
-            self._stats.record_error("internal")
-            raise
-        finally:
-            self._pending -= 1
-            if self._pending == 0:
-                self._drained.set()
-        self._stats.record_request(time.perf_counter() - started)
-        return analysis
+        # The first call of an engine not started waits for warm-up, outside the timeout.
+        return await self._admission.run(lambda: self._analyze(data), ready=self.start)
 
-    async def _analyze(self, data: bytes, started: float) -> Analysis:
+    async def _analyze(self, data: bytes) -> Analysis:
+        started = time.perf_counter()
         loop = asyncio.get_running_loop()
         self._preparing += 1
         try:
@@ -123,39 +113,18 @@ class Engine:
             results, batch_timings = await future
             timings.update(batch_timings)
         timings["total"] = time.perf_counter() - started
-        return self._analysis(photo, results, timings)
-
-    def _analysis(
-        self, photo: PreparedPhoto, results: list[FaceResult], timings: dict[str, float]
-    ) -> Analysis:
-        faces = []
-        for prepared, result in zip(photo.faces, results, strict=True):
-            best = max(range(len(EMOTIONS)), key=result.probs.__getitem__)
-            box = prepared.box
-            faces.append(
-                Face(
-                    box=box.rounded(),
-                    emotion=EMOTIONS[best],
-                    confidence=result.probs[best],
-                    probs=dict(zip(EMOTIONS, result.probs, strict=True)),
-                    caption=result.caption,
-                    landmarks=box.landmarks,
-                )
-            )
-        return Analysis(
-            tuple(faces), photo.image_size, self.model_version, timings, photo.faces_found
-        )
+        return analysis_of(photo, results, timings, self.model_version)
 
     def stats(self) -> EngineStats:
         """Queue depth, batch sizes, latencies and errors so far."""
-        return self._stats.snapshot(self._pending, self._queue.qsize())
+        return self._stats.snapshot(self._admission.in_flight, self._queue.qsize())
 
     async def close(self) -> None:
         """Refuse new requests, finish every one in flight, then stop the threads."""
-        if self._closing:
+        if not await self._admission.close():
             return
-        self._closing = True
-        await self._drained.wait()
+        if self._starting is not None:
+            await asyncio.gather(self._starting, return_exceptions=True)
         if self._batcher is not None:
             self._batcher.cancel()
             await asyncio.gather(self._batcher, return_exceptions=True)

@@ -31,9 +31,14 @@ def load_pretrained(
             model_id, dtype=model_dtype(device), local_files_only=offline
         )
     except (OSError, ValueError) as exc:
-        raise ModelUnavailable(
-            f"{model_class.__name__} {model_id!r} could not be loaded ({exc})",
-            setting,
-            "a hub id or a local folder holding that model",
-        ) from exc
+        raise unavailable(model_class, model_id, exc, setting) from exc
     return model.to(device), companion
+
+
+def unavailable(what: Any, model_id: str, exc: Exception, setting: str) -> ModelUnavailable:
+    """The start-up error for a model or processor `from_pretrained` could not load."""
+    return ModelUnavailable(
+        f"{what.__name__} {model_id!r} could not be loaded ({exc})",
+        setting,
+        "a hub id or a local folder holding that model",
+    )

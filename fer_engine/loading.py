@@ -5,14 +5,15 @@ from pathlib import Path
 
 import torch
 
-from fer_engine.captioner import load_captioner
+from fer_engine.acceleration import accelerate
+from fer_engine.captioner import load_caption_preprocess, load_captioner
 from fer_engine.checkpoints import load_head, with_checkpoint_cnn
 from fer_engine.cnn import load_cnn
 from fer_engine.errors import ModelUnavailable
 from fer_engine.faceapi.bundled import EXPRESSION_HEAD, load_ssd
 from fer_engine.faceapi.face_detector import SsdFaceDetector
 from fer_engine.faces import FaceDetector, HaarDetector, WholeImageDetector
-from fer_engine.pipeline import Pipeline
+from fer_engine.pipeline import FacePreparer, Pipeline
 from fer_engine.settings import EngineSettings, FaceSettings
 from fer_engine.text_encoder import load_text_encoder
 
@@ -45,17 +46,40 @@ def build_detector(settings: FaceSettings, device: torch.device) -> FaceDetector
     return HaarDetector(settings)
 
 
-def load_pipeline(settings: EngineSettings) -> Pipeline:
-    """Load every model `settings` names, head first so a wrong head fails before big downloads."""
+def load_pipeline(settings: EngineSettings, *, captioner_here: bool = True) -> Pipeline:
+    """Load every model `settings` names, head first so a wrong head fails before big downloads.
+
+    Without `captioner_here` BLIP-2 is not loaded: a Ray deployment gets captions from the
+    captioner's own deployment.
+    """
     device = resolve_device(settings.device)
     settings = with_checkpoint_cnn(settings, head_folder(settings.head.checkpoint))
     head = load_head(head_folder(settings.head.checkpoint))
     captioner = text_encoder = None
     if head.metadata.spec.uses_text and settings.mode == "fusion":
-        captioner = load_captioner(settings.captioner, device, settings.offline)
+        if captioner_here:
+            captioner = load_captioner(settings.captioner, device, settings.offline)
+            accelerate(captioner, settings.acceleration, settings.serving.max_batch, device)
         text_encoder = load_text_encoder(settings.text_encoder, device, settings.offline)
     cnn = load_cnn(settings.cnn, settings.offline).to(device)
     detector = build_detector(settings.faces, device)
-    pipeline = Pipeline(settings, detector, cnn, head, captioner, text_encoder)
+    elsewhere = not captioner_here
+    pipeline = Pipeline(
+        settings, detector, cnn, head, captioner, text_encoder, captions_elsewhere=elsewhere
+    )
     log.info("engine models loaded on %s: %s", device, pipeline.model_version)
     return pipeline
+
+
+def load_preparer(settings: EngineSettings) -> FacePreparer:
+    """Only what cuts faces out of photos, on the CPU: the detector, the CNN's crop and, in
+    fusion mode, BLIP-2's image processor (never the captioner itself). For Ray's ingress."""
+    device = torch.device("cpu")
+    settings = with_checkpoint_cnn(settings, head_folder(settings.head.checkpoint))
+    head = load_head(head_folder(settings.head.checkpoint))
+    cnn = load_cnn(settings.cnn, settings.offline)
+    caption_preprocess = None
+    if head.metadata.spec.uses_text and settings.mode == "fusion":
+        caption_preprocess = load_caption_preprocess(settings.captioner, settings.offline)
+    detector = build_detector(settings.faces, device)
+    return FacePreparer(settings, detector, cnn.preprocess, caption_preprocess)

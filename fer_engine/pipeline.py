@@ -13,16 +13,20 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 import torch
+from PIL import Image
 
+from fer_engine.analysis import Analysis, Face
 from fer_engine.captioner import Captioner
 from fer_engine.checkpoints import LoadedHead, model_name
 from fer_engine.cnn import CnnBranch
+from fer_engine.emotions import EMOTIONS
 from fer_engine.errors import CheckpointMismatch
 from fer_engine.faces import FaceBox, FaceDetector, select_faces, square_crop
 from fer_engine.heads import HeadInputs
 from fer_engine.image_intake import decode_image
 from fer_engine.settings import EngineSettings
 from fer_engine.text_encoder import TextEncoder
+from fer_engine.transfer import stack_to_device
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -64,6 +68,59 @@ class BatchReport:
     oom_splits: int = 0
 
 
+class FacePreparer:
+    """Decode, find faces, crop and preprocess: the CPU half of a pipeline, per photo.
+
+    Apart from `Pipeline` so that a Ray ingress replica cuts faces out without loading the
+    models that read them.
+    """
+
+    def __init__(
+        self,
+        settings: EngineSettings,
+        detector: FaceDetector,
+        cnn_preprocess: Callable[[Image.Image, FaceBox, float], torch.Tensor],
+        caption_preprocess: Callable[[Image.Image], torch.Tensor] | None,
+    ) -> None:
+        self.settings = settings
+        self.detector = detector
+        self.cnn_preprocess = cnn_preprocess
+        self.caption_preprocess = caption_preprocess
+
+    def prepare(self, data: bytes) -> PreparedPhoto:
+        """Decode, find faces, crop and preprocess them; raises `BadImage` for bad bytes."""
+        started = time.perf_counter()
+        image = self.decode(data)
+        decoded = time.perf_counter()
+        found = self.detector.detect(image)
+        timings = {"decode": decoded - started, "detect": time.perf_counter() - decoded}
+        return self.cut(image, found, timings)
+
+    def decode(self, data: bytes) -> Image.Image:
+        """The upright RGB picture; raises `BadImage` for bad bytes."""
+        return decode_image(data, self.settings.image)
+
+    def cut(
+        self, image: Image.Image, found: list[FaceBox], timings: dict[str, float]
+    ) -> PreparedPhoto:
+        """The largest `max_faces` of the faces `found`, cropped and preprocessed."""
+        started = time.perf_counter()
+        boxes = select_faces(found, self.settings.faces.max_faces)
+        faces = []
+        margin = self.settings.faces.margin
+        for box in boxes:
+            caption_pixels = None
+            if self.caption_preprocess is not None:
+                caption_pixels = self.caption_preprocess(square_crop(image, box, margin))
+            faces.append(PreparedFace(box, self.cnn_preprocess(image, box, margin), caption_pixels))
+        return PreparedPhoto(
+            image_size=image.size,
+            faces=tuple(faces),
+            timings={**timings, "crop": time.perf_counter() - started},
+            faces_found=len(found),
+        )
+
+
 class Pipeline:
     """Every model of one engine, checked against each other when assembled."""
 
@@ -75,6 +132,8 @@ class Pipeline:
         head: LoadedHead,
         captioner: Captioner | None = None,
         text_encoder: TextEncoder | None = None,
+        *,
+        captions_elsewhere: bool = False,
     ) -> None:
         self.settings = settings
         self.detector = detector
@@ -82,9 +141,14 @@ class Pipeline:
         self.head = head
         self.captioner = captioner
         self.text_encoder = text_encoder
+        # A Ray deployment of the CNN, text encoder and head gets its captions from the
+        # captioner's own deployment, and never loads BLIP-2.
+        self.captions_elsewhere = captions_elsewhere
         self.device = next(cnn.parameters()).device
         _check_head_fits(self)
         self.head.module.to(self.device)
+        caption_preprocess = captioner.preprocess if captioner and self.uses_text else None
+        self.preparer = FacePreparer(settings, detector, cnn.preprocess, caption_preprocess)
 
     @property
     def uses_text(self) -> bool:
@@ -104,30 +168,14 @@ class Pipeline:
 
     def prepare(self, data: bytes) -> PreparedPhoto:
         """Decode, find faces, crop and preprocess them; raises `BadImage` for bad bytes."""
-        started = time.perf_counter()
-        image = decode_image(data, self.settings.image)
-        decoded = time.perf_counter()
-        found = self.detector.detect(image)
-        boxes = select_faces(found, self.settings.faces.max_faces)
-        detected = time.perf_counter()
-        faces = []
-        margin = self.settings.faces.margin
-        for box in boxes:
-            caption_pixels = None
-            if self.uses_text:
-                caption_pixels = self.captioner.preprocess(square_crop(image, box, margin))
-            faces.append(PreparedFace(box, self.cnn.preprocess(image, box, margin), caption_pixels))
-        done = time.perf_counter()
-        return PreparedPhoto(
-            image_size=image.size,
-            faces=tuple(faces),
-            timings={
-                "decode": decoded - started,
-                "detect": detected - decoded,
-                "crop": done - detected,
-            },
-            faces_found=len(found),
-        )
+        return self.preparer.prepare(data)
+
+    def warm_up(self) -> float:
+        """Compile and record the fast path's shapes on blank input (seconds; 0 when plain).
+
+        The engine calls it at start-up, on its inference thread, before any photo is queued.
+        """
+        return 0.0 if self.captioner is None else self.captioner.warm_up()
 
     def infer(self, faces: Sequence[PreparedFace]) -> tuple[list[FaceResult], BatchReport]:
         """Run every model stage on `faces` as one batch, halving it on CUDA out-of-memory.
@@ -138,17 +186,43 @@ class Pipeline:
         results = split_on_oom(lambda part: self._infer_batch(part, report), list(faces), report)
         return results, report
 
+    def classify(
+        self, faces: Sequence[tuple[torch.Tensor, str | None]]
+    ) -> tuple[list[FaceResult], BatchReport]:
+        """CNN, text encoder and head on (CNN pixels, caption) pairs whose captions were
+        written elsewhere (the Ray captioner deployment), as one batch halved on OOM."""
+        report = BatchReport()
+        results = split_on_oom(lambda part: self._classify_pairs(part, report), list(faces), report)
+        return results, report
+
+    @torch.inference_mode()
+    def _classify_pairs(
+        self, faces: list[tuple[torch.Tensor, str | None]], report: BatchReport
+    ) -> list[FaceResult]:
+        (pixels,) = stack_to_device([[pixels for pixels, _ in faces]], self.device)
+        return self._classify(pixels, [caption for _, caption in faces], report)
+
     @torch.inference_mode()
     def _infer_batch(self, faces: list[PreparedFace], report: BatchReport) -> list[FaceResult]:
-        clock = _StageClock(self.device, report.timings)
-        pixels = torch.stack([face.cnn_pixels for face in faces]).to(self.device)
-        caption_pixels = None
+        groups = [[face.cnn_pixels for face in faces]]
         if self.uses_text:
-            caption_pixels = torch.stack([face.caption_pixels for face in faces]).to(self.device)
-        inputs, texts = face_features(
-            self.cnn, pixels, self.captioner, self.text_encoder, caption_pixels, clock.lap
-        )
-        captions: list[str | None] = list(texts) if texts is not None else [None] * len(faces)
+            groups.append([face.caption_pixels for face in faces])
+        pixels, *caption_pixels = stack_to_device(groups, self.device)
+        captions: list[str | None] = [None] * len(faces)
+        if self.uses_text:
+            assert self.captioner is not None
+            clock = _StageClock(self.device, report.timings)
+            captions = list(self.captioner.caption(caption_pixels[0]))
+            clock.lap("caption")
+        return self._classify(pixels, captions, report)
+
+    @torch.inference_mode()
+    def _classify(
+        self, pixels: torch.Tensor, captions: list[str | None], report: BatchReport
+    ) -> list[FaceResult]:
+        clock = _StageClock(self.device, report.timings)
+        texts = [caption or "" for caption in captions] if self.uses_text else None
+        inputs = face_features(self.cnn, pixels, self.text_encoder, texts, clock.lap)
         probs = torch.softmax(self.head.module(inputs).float(), dim=-1).cpu().tolist()
         clock.lap("head")
         return [FaceResult(tuple(p), c) for p, c in zip(probs, captions, strict=True)]
@@ -158,14 +232,13 @@ class Pipeline:
 def face_features(
     cnn: CnnBranch,
     pixels: torch.Tensor,
-    captioner: Captioner | None = None,
     text_encoder: TextEncoder | None = None,
-    caption_pixels: torch.Tensor | None = None,
+    captions: list[str] | None = None,
     lap: Callable[[str], None] = lambda stage: None,
-) -> tuple[HeadInputs, list[str] | None]:
-    """What a head reads about a batch of faces: CNN features, and with `caption_pixels` the
-    captions and their embeddings. Serving and feature extraction for training share it, so a
-    head is trained on exactly what it will see. `lap(stage)` is called after each stage.
+) -> HeadInputs:
+    """What a head reads about a batch of faces: CNN features, and with `captions` their
+    embeddings. Serving and feature extraction for training share it, so a head is trained on
+    exactly what it will see. `lap(stage)` is called after each stage.
     """
     autocast = (
         torch.autocast("cuda", dtype=torch.bfloat16)
@@ -176,21 +249,42 @@ def face_features(
         pooled, tokens = cnn(pixels)
     inputs = HeadInputs(image=pooled.float(), image_tokens=tokens.float())
     lap("cnn")
-    if caption_pixels is None:
-        return inputs, None
-    assert captioner is not None and text_encoder is not None
-    texts = captioner.caption(caption_pixels)
-    lap("caption")
-    text = text_encoder.encode(texts)
+    if captions is None:
+        return inputs
+    assert text_encoder is not None
+    text = text_encoder.encode(captions)
     lap("text")
-    inputs = HeadInputs(
+    return HeadInputs(
         image=inputs.image,
         image_tokens=inputs.image_tokens,
         text=text.pooled,
         text_tokens=text.tokens,
         text_mask=text.mask,
     )
-    return inputs, texts
+
+
+def analysis_of(
+    photo: PreparedPhoto,
+    results: Sequence[FaceResult],
+    timings: dict[str, float],
+    model_version: str,
+) -> Analysis:
+    """What the caller gets: each prepared face with its emotion, probabilities and caption."""
+    faces = []
+    for prepared, result in zip(photo.faces, results, strict=True):
+        best = max(range(len(EMOTIONS)), key=result.probs.__getitem__)
+        box = prepared.box
+        faces.append(
+            Face(
+                box=box.rounded(),
+                emotion=EMOTIONS[best],
+                confidence=result.probs[best],
+                probs=dict(zip(EMOTIONS, result.probs, strict=True)),
+                caption=result.caption,
+                landmarks=box.landmarks,
+            )
+        )
+    return Analysis(tuple(faces), photo.image_size, model_version, timings, photo.faces_found)
 
 
 def split_on_oom(run: Callable[[list[T]], list[R]], items: list[T], report: BatchReport) -> list[R]:
@@ -264,7 +358,9 @@ def _check_head_fits(pipeline: Pipeline) -> None:
 def _text_problems(pipeline: Pipeline) -> list[str]:
     meta, spec = pipeline.head.metadata, pipeline.head.metadata.spec
     settings = pipeline.settings
-    if pipeline.captioner is None or pipeline.text_encoder is None:
+    if pipeline.text_encoder is None or (
+        pipeline.captioner is None and not pipeline.captions_elsewhere
+    ):
         return ["the head needs captions but no captioner or text encoder is loaded"]
     problems = []
     pairs = [

@@ -271,6 +271,7 @@ def random_pipeline(
         text_encoder_model=text_id,
     )
     settings = EngineSettings(
+        mode="fusion",
         device=str(device),
         faces=faces,
         cnn=cnn_settings,

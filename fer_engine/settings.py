@@ -83,9 +83,68 @@ class ServingSettings(_Section):
     decode_workers: int = Field(2, ge=1)
 
 
+class AccelerationSettings(_Section):
+    """How captions are decoded: transformers' plain `generate`, or the fast path.
+
+    The fast path keeps a static KV cache per batch bucket and compiles the decode step
+    (CUDA graphs on a GPU). `auto` picks it on CUDA only: there it is several times faster,
+    while on a CPU decoding is compute-bound and compiling needs a C++ toolchain and minutes
+    at start-up for little gain, so the plain path is the safe default.
+    """
+
+    decoding: Literal["auto", "plain", "fast"] = "auto"
+    compile_mode: Literal[
+        "auto", "off", "default", "reduce-overhead", "max-autotune-no-cudagraphs", "max-autotune"
+    ] = "auto"
+    batch_buckets: tuple[int, ...] = (1, 2, 4, 8, 16, 32, 64, 128, 256)
+
+    @model_validator(mode="after")
+    def _buckets_are_sizes(self) -> "AccelerationSettings":
+        if not self.batch_buckets or min(self.batch_buckets) < 1:
+            raise ValueError("batch_buckets needs at least one size, every size at least 1")
+        return self
+
+
+class DeploymentSettings(_Section):
+    """One Ray Serve deployment: how many replicas (fixed when min equals max, else
+    autoscaled on ongoing requests per replica) and what each replica is given."""
+
+    min_replicas: int = Field(1, ge=0)
+    max_replicas: int = Field(1, ge=1)
+    target_ongoing_requests: float = Field(16.0, gt=0.0)
+    # Must exceed serving.max_batch on a batched deployment, or batches never fill.
+    max_ongoing_requests: int = Field(128, ge=1)
+    num_cpus: float = Field(1.0, ge=0.0)
+    num_gpus: float = Field(0.0, ge=0.0)  # a fraction shares one GPU between replicas
+
+    @model_validator(mode="after")
+    def _min_below_max(self) -> "DeploymentSettings":
+        if self.min_replicas > self.max_replicas:
+            raise ValueError("min_replicas is above max_replicas")
+        return self
+
+
+class RaySettings(_Section):
+    """The engine as a Ray Serve application (`engine.backend = "ray"`)."""
+
+    address: str = "auto"  # the Ray cluster: "auto" (the one on this machine) or ray://host:10001
+    app_name: str = "ferbot-engine"
+    # A bot outside the cluster calls Serve over HTTP at this URL (e.g.
+    # http://engine:8000/engine); empty: through a DeploymentHandle, inside the cluster.
+    http_url: str = ""
+    http_host: str = "127.0.0.1"  # serve-engine: where Serve's HTTP proxy listens
+    http_port: int = Field(8000, ge=1, le=65535)
+    route_prefix: str = "/engine"
+    retries: int = Field(2, ge=0)  # a request whose replica died is sent again (no side effects)
+    ingress: DeploymentSettings = DeploymentSettings()  # decodes photos and finds faces (CPU)
+    models: DeploymentSettings = DeploymentSettings()  # CNN, CLIP text and head, batched
+    captioner: DeploymentSettings = DeploymentSettings()  # BLIP-2, batched (fusion mode only)
+
+
 class EngineSettings(_Section):
     """Everything the engine needs to load its models and serve requests."""
 
+    backend: Literal["local", "ray"] = "local"
     mode: Literal["cnn", "fusion"] = "cnn"
     device: str = "auto"
     offline: bool = False
@@ -96,3 +155,5 @@ class EngineSettings(_Section):
     captioner: CaptionerSettings = CaptionerSettings()
     text_encoder: TextEncoderSettings = TextEncoderSettings()
     head: HeadSettings = HeadSettings()
+    acceleration: AccelerationSettings = AccelerationSettings()
+    ray: RaySettings = RaySettings()

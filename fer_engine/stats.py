@@ -23,6 +23,7 @@ class EngineStats:
     latency_p99_s: float
     stage_p50_s: Mapping[str, float]
     oom_splits: int
+    warmup_s: float = 0.0  # compiling and recording the fast path at start-up
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -41,6 +42,7 @@ class StatsRecorder:
         self.errors: Counter[str] = Counter()
         self.batch_sizes: Counter[int] = Counter()
         self.oom_splits = 0
+        self.warmup_s = 0.0
         self._latencies: deque[float] = deque(maxlen=_WINDOW)
         self._stages: dict[str, deque[float]] = {}
 
@@ -78,4 +80,5 @@ class StatsRecorder:
             latency_p99_s=percentile(latencies, 0.99),
             stage_p50_s={stage: percentile(list(v), 0.50) for stage, v in self._stages.items()},
             oom_splits=self.oom_splits,
+            warmup_s=self.warmup_s,
         )

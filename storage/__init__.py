@@ -2,6 +2,7 @@
 PostgreSQL), with the schema kept by Alembic migrations applied at start-up."""
 
 from storage.emotions import EMOTIONS, NEGATIVE_EMOTIONS
+from storage.overview import Activity, ChatListing, PersonListing
 from storage.records import (
     AnalysisRecord,
     ChatKind,
@@ -26,8 +27,10 @@ from storage.summaries import (
 __all__ = [
     "EMOTIONS",
     "NEGATIVE_EMOTIONS",
+    "Activity",
     "AnalysisRecord",
     "ChatKind",
+    "ChatListing",
     "ChatRef",
     "ChatSettings",
     "ChatSummary",
@@ -36,6 +39,7 @@ __all__ = [
     "EmotionCounts",
     "FaceRecord",
     "PersonHistory",
+    "PersonListing",
     "PersonPreferences",
     "PersonRef",
     "ScheduledChat",

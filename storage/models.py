@@ -84,6 +84,7 @@ class Chat(Base):
     negative_alert_share: Mapped[float | None] = mapped_column(Float)
     auto_analysis: Mapped[bool]
     language: Mapped[str | None] = mapped_column(String(16))
+    digests_paused: Mapped[bool]
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 

@@ -130,7 +130,9 @@ class ChatSettings:
     """How a chat wants its summaries: in which time zone, on which schedule (a cron line;
     None: never), from how many photos on, above which share of negative emotions the bot
     should speak up (None: never), and in which language (that of the admin who set them).
-    `auto_analysis`: the bot reads every photo posted there, not only those addressed to it."""
+    `auto_analysis`: the bot reads every photo posted there, not only those addressed to it.
+    `digests_paused`: an operator held the scheduled digests back; the schedule is kept for
+    when they resume."""
 
     timezone: str = "UTC"
     summary_cron: str | None = None
@@ -138,6 +140,7 @@ class ChatSettings:
     negative_alert_share: float | None = None
     auto_analysis: bool = False
     language: str | None = None
+    digests_paused: bool = False
 
     def __post_init__(self) -> None:
         _check_timezone(self.timezone)

@@ -6,13 +6,24 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Self
 
 from sqlalchemy import ColumnElement, Row, bindparam, delete, exists, select
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from storage import counts
 from storage.engine import Database
 from storage.export import person_export_json
 from storage.migrate import upgrade
 from storage.models import Analysis, Chat, DigestRun, Person
+from storage.overview import (
+    TOTALS,
+    Activity,
+    ChatListing,
+    PersonListing,
+    active_in,
+    chat_listing,
+    person_listing,
+    select_chats,
+    select_people,
+)
 from storage.records import (
     AnalysisRecord,
     ChatRef,
@@ -37,7 +48,14 @@ from storage.rows import (
     select_records,
 )
 from storage.settings import StorageSettings, printable_url
-from storage.summaries import ChatSummary, Contributor, PersonHistory, day_bounds
+from storage.summaries import (
+    ChatSummary,
+    Contributor,
+    EmotionCounts,
+    PersonHistory,
+    day_bounds,
+    days_of,
+)
 
 log = logging.getLogger(__name__)
 
@@ -255,6 +273,62 @@ class Store:
                 person.created_at,
                 [record_of(row) for row in analyses],
             )
+
+    async def activity(self, *, days: int = 14, now: datetime | None = None) -> Activity:
+        """Every chat's photos over the last `days` UTC days, today included (operators' view)."""
+        bounds = day_bounds(now or datetime.now(UTC), "UTC", days)
+        async with self._db.reading() as connection:
+            per_day = await counts.per_day(connection, None, bounds)
+            people, chats = (await connection.execute(active_in(bounds[0], bounds[-1]))).one()
+            total_people, total_chats = (await connection.execute(TOTALS)).one()
+        return Activity(
+            start=bounds[0],
+            end=bounds[-1],
+            days=days_of(bounds, per_day),
+            emotions=EmotionCounts.of((emotion, photos) for _, emotion, photos in per_day),
+            active_people=people,
+            active_chats=chats,
+            people=total_people,
+            chats=total_chats,
+        )
+
+    async def find_people(self, text: str = "", *, limit: int = 50) -> tuple[PersonListing, ...]:
+        """People whose name contains `text` (any case) or whose user id is `text`; everyone
+        when it is empty. In the order they were first seen."""
+        query = select_people().limit(limit)
+        if text:
+            query = query.where(
+                Person.display_name.icontains(text, autoescape=True)
+                | (Person.platform_user_id == text)
+            )
+        async with self._db.reading() as connection:
+            return tuple(person_listing(row) for row in await connection.execute(query))
+
+    async def person(self, platform: str, user_id: str) -> PersonListing | None:
+        """One person as `find_people` lists them; None if the store holds nothing of them."""
+        async with self._db.reading() as connection:
+            query = select_people().where(is_person(platform, user_id))
+            row = (await connection.execute(query)).one_or_none()
+        return person_listing(row) if row else None
+
+    async def chats(self, *, limit: int = 500) -> tuple[ChatListing, ...]:
+        """Chats in the order they were first seen, with their settings and latest digest."""
+        async with self._db.reading() as connection:
+            rows = await connection.execute(select_chats().limit(limit))
+            return tuple(chat_listing(row) for row in rows)
+
+    async def chat(self, platform: str, chat_id: str) -> ChatListing | None:
+        """One chat as `chats` lists them; None if it was never seen."""
+        async with self._db.reading() as connection:
+            query = select_chats().where(is_chat(platform, chat_id))
+            row = (await connection.execute(query)).one_or_none()
+        return chat_listing(row) if row else None
+
+    @property
+    def sql_engine(self) -> AsyncEngine:
+        """The database engine, for views that browse the tables themselves (the dashboard's
+        read-only record pages); the bot goes through the methods above."""
+        return self._db.engine
 
     async def set_preferences(self, person: PersonRef, preferences: PersonPreferences) -> None:
         """Save what a person chose (language, time zone, opt-outs)."""

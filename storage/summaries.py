@@ -80,6 +80,23 @@ class DayCounts:
     emotions: EmotionCounts
 
 
+def days_of(
+    bounds: Sequence[datetime], per_day: Sequence[tuple[int, str | None, int]]
+) -> tuple[DayCounts, ...]:
+    """One DayCounts per day of `bounds`, empty days included, from (day index, dominant
+    emotion, photos) counts."""
+    return tuple(
+        DayCounts(
+            day=start.date(),
+            photos=sum(photos for day, _, photos in per_day if day == index),
+            emotions=EmotionCounts.of(
+                (emotion, photos) for day, emotion, photos in per_day if day == index
+            ),
+        )
+        for index, start in enumerate(bounds[:-1])
+    )
+
+
 @dataclass(frozen=True)
 class Streak:
     """Consecutive days on which the same emotion was the day's most frequent."""
@@ -119,16 +136,7 @@ class PersonHistory:
     ) -> "PersonHistory":
         """The history from (day index, dominant emotion, photos) counts over `bounds`."""
         counts = list(per_day)
-        days = tuple(
-            DayCounts(
-                day=start.date(),
-                photos=sum(photos for day, _, photos in counts if day == index),
-                emotions=EmotionCounts.of(
-                    (emotion, photos) for day, emotion, photos in counts if day == index
-                ),
-            )
-            for index, start in enumerate(bounds[:-1])
-        )
+        days = days_of(bounds, counts)
         longest, current = streaks(days)
         return cls(
             timezone=timezone,

@@ -25,7 +25,12 @@ def imported_top_levels(package: str, skip: set[str] = frozenset()) -> dict[str,
     return found
 
 
-@pytest.mark.parametrize("forbidden", ["bot", "storage", "adapters", *PLATFORM_LIBRARIES])
+WEB_LIBRARIES = {"dashboard", "starlette", "uvicorn", "sqladmin"}
+
+
+@pytest.mark.parametrize(
+    "forbidden", ["bot", "storage", "adapters", "dashboard", *PLATFORM_LIBRARIES]
+)
 def test_fer_engine_imports_nothing_of_the_bot_or_its_platforms(forbidden: str) -> None:
     offenders = [f for f, names in imported_top_levels("fer_engine").items() if forbidden in names]
     assert offenders == []
@@ -45,7 +50,8 @@ def test_adapters_know_only_the_bot(forbidden: str) -> None:
 
 def test_storage_imports_nothing_of_the_bot_or_the_engine() -> None:
     modules = imported_top_levels("storage")
-    assert [f for f, names in modules.items() if names & {"bot", "adapters", "fer_engine"}] == []
+    forbidden = {"bot", "adapters", "fer_engine", "dashboard"}
+    assert [f for f, names in modules.items() if names & forbidden] == []
 
 
 def test_storage_imports_only_the_standard_library_and_its_database_libraries() -> None:
@@ -58,3 +64,23 @@ def test_storage_imports_only_the_standard_library_and_its_database_libraries() 
 def test_the_migration_scripts_are_packages_so_that_they_ship_with_storage() -> None:
     for folder in ("storage/migrations", "storage/migrations/versions"):
         assert (ROOT / folder / "__init__.py").is_file()
+
+
+@pytest.mark.parametrize("forbidden", sorted(WEB_LIBRARIES))
+def test_the_bot_core_knows_no_web_library_except_its_composition_root_and_command_line(
+    forbidden: str,
+) -> None:
+    modules = imported_top_levels("bot", skip={"app.py", "cli.py"})
+    assert [f for f, names in modules.items() if forbidden in names] == []
+
+
+@pytest.mark.parametrize("forbidden", ["adapters", *PLATFORM_LIBRARIES])
+def test_the_dashboard_knows_no_adapter_and_no_platform(forbidden: str) -> None:
+    modules = imported_top_levels("dashboard")
+    assert [f for f, names in modules.items() if forbidden in names] == []
+
+
+@pytest.mark.parametrize("forbidden", ["dashboard", *WEB_LIBRARIES])
+def test_adapters_know_nothing_of_the_dashboard(forbidden: str) -> None:
+    modules = imported_top_levels("adapters")
+    assert [f for f, names in modules.items() if forbidden in names] == []

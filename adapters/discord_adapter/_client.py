@@ -30,7 +30,14 @@ class FerbotClient(discord.Client):
     `logged_in` is set once the REST API takes messages (for what the bot sends on its own)."""
 
     def __init__(self, relay: Relay, settings: DiscordSettings, logged_in: asyncio.Event) -> None:
-        super().__init__(intents=intents(settings), allowed_mentions=discord.AllowedMentions.none())
+        shards = (
+            {"shard_id": settings.shard_id, "shard_count": settings.shard_count}
+            if settings.shard_count
+            else {}
+        )
+        super().__init__(
+            intents=intents(settings), allowed_mentions=discord.AllowedMentions.none(), **shards
+        )
         self.tree = app_commands.CommandTree(self)
         self._relay = relay
         self._guild_ids = settings.guild_ids

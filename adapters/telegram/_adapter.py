@@ -26,6 +26,8 @@ WEBHOOK_SECRET = "TELEGRAM_WEBHOOK_SECRET"
 _SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 # PTB logs "Set Bot API URL: .../bot<token>" at DEBUG; its INFO lines hold no token.
 _TOKEN_BEARING_LOGGER = "telegram"
+# How long a message the bot sends on its own waits for the adapter to start.
+_READY_WAIT_S = 60.0
 
 
 class TelegramAdapter:
@@ -72,9 +74,14 @@ class TelegramAdapter:
                         await application.stop()
 
     async def send(self, chat_id: str, reply: Reply) -> None:
-        """Post what the bot says on its own (a scheduled digest) into one of its chats."""
-        if self._sender is None:
-            raise RuntimeError("the Telegram adapter is not running; nothing can be sent")
+        """Post what the bot says on its own (a scheduled digest) into one of its chats,
+        waiting for the adapter to be up: a digest caught up at start-up comes first."""
+        try:
+            async with asyncio.timeout(_READY_WAIT_S):
+                await self.ready.wait()
+        except TimeoutError:
+            raise RuntimeError("the Telegram adapter is not running; nothing can be sent") from None
+        assert self._sender is not None  # set together with `ready`
         await send(self._sender, int(chat_id), reply, reply_to=None, thread_id=None)
 
     def _application(self) -> Application:

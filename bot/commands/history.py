@@ -21,13 +21,19 @@ async def history(ctx: BotContext, command: Command, texts: Texts) -> Reply:
     period = command.args[0].lower() if command.args else "7d"
     if period not in (*PERIODS, "all"):
         return Reply(texts("history.usage"))
+    return await history_reply(ctx, command.sender.platform, command.sender.user_id, period, texts)
+
+
+async def history_reply(
+    ctx: BotContext, platform: str, user_id: str, period: str, texts: Texts
+) -> Reply:
+    """A person's moods over `period` ("7d", "30d", "90d" or "all") in a few lines and a
+    chart (none for a period without photos): what /history answers them, and what the
+    operators' dashboard shows on their page."""
     days = PERIODS.get(period)
-    sender = command.sender
     # A fixed period is read twice as long, to compare it with the period before it.
     span = 2 * days if days else ctx.settings.storage.retention_days
-    summary = await ctx.store.person_history(
-        sender.platform, sender.user_id, days=span, last=_LAST_SHOWN
-    )
+    summary = await ctx.store.person_history(platform, user_id, days=span, last=_LAST_SHOWN)
     window = summary.days[-days:] if days else summary.days
     before = summary.days[:-days] if days else None
     title = texts(f"period.{period}")

@@ -19,18 +19,35 @@ class SsdFaceDetector:
         self.min_confidence = min_confidence
         self.device = model.anchors.device
 
-    @torch.inference_mode()
     def detect(self, image: Image.Image) -> list[FaceBox]:
-        pixels = torch.from_numpy(np.array(image)).permute(2, 0, 1)[None].to(self.device)
-        square = resize_bilinear(pad_to_square(pixels, centred=False), INPUT_SIZE, INPUT_SIZE)
-        boxes, scores = self.model(square / 127.5 - 1)
-        boxes, scores = boxes[0].cpu(), scores[0].cpu()
+        ((boxes, scores),) = self.run(ssd_input(image, self.device)[None])
+        return self.locate(boxes, scores, image.size)
+
+    @torch.inference_mode()
+    def run(self, squares: torch.Tensor) -> list[tuple[torch.Tensor, torch.Tensor]]:
+        """Raw boxes and scores for a batch of `ssd_input` squares (batch, 3, 512, 512): the
+        one fixed-shape step, which a Ray deployment batches across photos."""
+        boxes, scores = self.model(squares.to(self.device))
+        return list(zip(boxes.cpu(), scores.cpu(), strict=True))
+
+    def locate(
+        self, boxes: torch.Tensor, scores: torch.Tensor, size: tuple[int, int]
+    ) -> list[FaceBox]:
+        """The faces among one photo's raw boxes, in the photo's pixels."""
         kept = non_max_suppression(boxes, scores, MAX_RESULTS, self.min_confidence)
         return [
             face
             for index in kept.tolist()
-            if (face := _to_image_box(boxes[index], float(scores[index]), image.size)) is not None
+            if (face := _to_image_box(boxes[index], float(scores[index]), size)) is not None
         ]
+
+
+def ssd_input(image: Image.Image, device: torch.device) -> torch.Tensor:
+    """The photo as the detector reads it: padded to a square (zeros right or below),
+    resized to 512 and scaled to [-1, 1], (3, 512, 512)."""
+    pixels = torch.from_numpy(np.array(image)).permute(2, 0, 1)[None].to(device)
+    square = resize_bilinear(pad_to_square(pixels, centred=False), INPUT_SIZE, INPUT_SIZE)
+    return (square / 127.5 - 1)[0]
 
 
 def _to_image_box(box: torch.Tensor, score: float, size: tuple[int, int]) -> FaceBox | None:

@@ -156,13 +156,11 @@ def _extract_batch(
             caption_pixels.append(models.captioner.preprocess(crop))
     if not hashes:
         return None, unreadable
-    captions_in = torch.stack(caption_pixels).to(device) if caption_pixels else None
-    inputs, captions = face_features(
-        models.cnn,
-        torch.stack(pixels).to(device),
-        models.captioner,
-        models.text_encoder,
-        captions_in,
+    captions = None
+    if models.captioner is not None:
+        captions = models.captioner.caption(torch.stack(caption_pixels).to(device))
+    inputs = face_features(
+        models.cnn, torch.stack(pixels).to(device), models.text_encoder, captions
     )
     rows = {
         "hashes": hashes,

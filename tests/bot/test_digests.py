@@ -2,6 +2,7 @@
 
 import asyncio
 import io
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
@@ -169,3 +170,41 @@ async def test_apscheduler_fires_the_job_at_the_chats_local_time(harness) -> Non
         await asyncio.wait_for(sent.arrived.wait(), timeout=30)
         digests.shutdown()
     assert sent.replies[0][1].text.startswith("Mood in Friends, the last day")
+
+
+async def test_a_paused_chats_due_digest_is_not_sent(harness) -> None:
+    sent = Sent(harness.outbox)
+    await friends_week(harness.store)
+    paused = ChatSettings(timezone="Asia/Seoul", summary_cron="0 21 * * *", digests_paused=True)
+    await harness.store.set_chat_settings(FRIENDS, paused)
+    assert not await scheduler(harness, DUE + timedelta(minutes=1)).run_due("telegram", "-100")
+    assert sent.replies == []
+
+
+async def test_pausing_removes_the_job_and_resuming_plans_it_again(harness) -> None:
+    await friends_week(harness.store)
+    with time_machine.travel(DUE - timedelta(minutes=1), tick=False):
+        digests = DigestScheduler(harness.store, harness.outbox, 3600)
+        await digests.start()
+        (scheduled,) = await harness.store.scheduled_chats()
+        digests.schedule(
+            replace(scheduled, settings=replace(scheduled.settings, digests_paused=True))
+        )
+        assert digests.scheduler.get_job("digest:telegram:-100") is None
+        digests.schedule(scheduled)
+        assert digests.scheduler.get_job("digest:telegram:-100").next_run_time == DUE
+        digests.shutdown()
+
+
+async def test_a_schedule_set_through_another_replica_is_planned_here_at_the_next_resync(
+    harness,
+) -> None:
+    here, there = scheduler(harness, DUE), scheduler(harness, DUE)
+    await harness.store.set_chat_settings(FRIENDS, DAILY_21_SEOUL)
+    there.schedule(await harness.store.scheduled_chat("telegram", FRIENDS.chat_id))
+    await here.resync()
+    job = here.scheduler.get_job("digest:telegram:-100")
+    assert str(job.trigger) == str(there.scheduler.get_job("digest:telegram:-100").trigger)
+    await harness.store.set_chat_settings(FRIENDS, ChatSettings(timezone="Asia/Seoul"))
+    await here.resync()
+    assert here.scheduler.get_job("digest:telegram:-100") is None

@@ -35,14 +35,18 @@ def telegram_environment(fake: FakeTelegram, database: Path) -> dict[str, str]:
 
 
 @asynccontextmanager
-async def ferbot_run(environment: dict[str, str]) -> AsyncIterator[Stopped]:
+async def ferbot_run(
+    environment: dict[str, str], *, console: bool = False
+) -> AsyncIterator[Stopped]:
     """Run `ferbot run` with `environment` added until the block ends, then Ctrl-C it; what
-    it printed and its exit status are in the yielded `Stopped` afterwards."""
+    it printed and its exit status are in the yielded `Stopped` afterwards. `console`: its
+    terminal chat stays open (its input ends only after Ctrl-C, as when a person presses
+    Enter), else its input is empty."""
     process = await asyncio.create_subprocess_exec(
         FERBOT,
         "run",
         env=os.environ | environment,
-        stdin=subprocess.DEVNULL,
+        stdin=subprocess.PIPE if console else subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
@@ -51,5 +55,6 @@ async def ferbot_run(environment: dict[str, str]) -> AsyncIterator[Stopped]:
         yield stopped
     finally:
         process.send_signal(signal.SIGINT)
-        stopped.output, _ = await process.communicate()
+        # The console's reader thread waits for a line or the end of its input.
+        stopped.output, _ = await process.communicate(b"" if console else None)
         stopped.returncode = process.returncode

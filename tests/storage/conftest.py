@@ -89,15 +89,23 @@ async def database_url(
     request: pytest.FixtureRequest, tmp_path: Path, postgres_databases: list[str]
 ) -> str:
     """A database of each kind at the latest schema, holding no rows."""
-    if request.param == "sqlite":
+    return await latest_database_url(request.param, tmp_path, postgres_databases)
+
+
+async def latest_database_url(
+    kind: str, tmp_path: Path, created: list[str], label: str = "latest"
+) -> str:
+    """A `kind` database at the latest schema, holding no rows. Other suites name their own
+    `label`: each conftest that uses `postgres_databases` holds its own list of what it made."""
+    if kind == "sqlite":
         url = f"sqlite+aiosqlite:///{tmp_path / 'ferbot.db'}"
     else:
         # Creating a PostgreSQL database takes a quarter of a second, emptying one a hundredth:
         # the session shares one and empties it for each test.
-        name = f"ferbot_test_{_RUN}_latest"
-        if name in postgres_databases:
+        name = f"ferbot_test_{_RUN}_{label}"
+        if name in created:
             return await _empty(_url_of(name))
-        url = await _create_postgres_database(postgres_databases, name)
+        url = await _create_postgres_database(created, name)
     database = Database(StorageSettings(url=url))
     await upgrade(database)
     await database.close()

@@ -19,6 +19,7 @@ from tests.e2e.discord.fixtures import (
     TOKEN,
     RunningDiscord,
     adapter_for,
+    running,
 )
 from tests.e2e.fake_discord import BOT, CHANNEL_ID, GUILD_ID, MESSAGE_CONTENT, FakeDiscord
 from tests.images import FACE_JPEG, GROUP_JPEG
@@ -382,6 +383,14 @@ async def test_the_message_content_intent_is_not_asked_for_by_default(
 ) -> None:
     (identify,) = discord_bot.fake.ops(2)
     assert identify["d"]["intents"] & MESSAGE_CONTENT == 0
+
+
+async def test_a_replica_identifies_as_its_configured_shard(
+    fake: FakeDiscord, core: Harness
+) -> None:
+    async with running(fake, core, shard_id=1, shard_count=2):
+        (identify,) = fake.ops(2)
+    assert identify["d"]["shard"] == [1, 2]
 
 
 async def test_a_refused_token_stops_the_adapter_naming_the_variable_not_the_token(

@@ -1,0 +1,1 @@
+"""The dashboard's own pages, one module each; the record views are in dashboard/records.py."""
