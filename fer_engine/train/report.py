@@ -64,6 +64,14 @@ HEAD_NAMES = {
 }
 
 
+def _study_cnn(arch: str, augment: str) -> float | None:
+    """The study's number for this network and augmentation; it ran the grid on ResNet18 only
+    and the other networks with flip."""
+    if arch == "resnet18":
+        return STUDY_AUGMENT.get(augment)
+    return STUDY_CNN.get(arch) if augment == "flip" else None
+
+
 def _pct(value: float | None) -> str:
     return "-" if value is None else f"{100 * value:.1f}%"
 
@@ -125,7 +133,7 @@ def write_study_report(
         for row in rows:
             lines.append(
                 f"| {row['folder']} | {row['arch']} | {row['augment']} | "
-                f"{_pct(STUDY_CNN.get(row['arch']))} | {_pct(row['val_accuracy'])} | "
+                f"{_pct(_study_cnn(row['arch'], row['augment']))} | {_pct(row['val_accuracy'])} | "
                 f"{row['val_macro_f1']:.3f} | {_pct(row['test_accuracy'])} | "
                 f"{row['best_epoch']} / {row['epochs_ran']} "
                 f"({row['epochs_cap']}) |"
