@@ -11,6 +11,7 @@ import click
 
 from bot.photo_report import PhotoReport
 from bot.settings import Settings, SettingsError, load_settings
+from bot.train_commands import evaluate, train
 from fer_engine import EngineError, UserFacingError
 from fer_engine.service import EngineService, open_engine
 from storage.engine import Database
@@ -195,6 +196,10 @@ def make_tiny_models(folder: Path) -> None:
     from fer_engine.random_models import save_tiny_models
 
     click.echo(save_tiny_models(folder))
+
+
+main.add_command(train)
+main.add_command(evaluate)
 
 
 @main.group()

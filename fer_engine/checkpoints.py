@@ -13,9 +13,12 @@ from torch import nn
 from fer_engine.emotions import EMOTIONS
 from fer_engine.errors import CheckpointMismatch, ModelUnavailable
 from fer_engine.heads import HeadSpec, build_head
+from fer_engine.settings import EngineSettings
 
 WEIGHTS_FILE = "head.safetensors"
 METADATA_FILE = "head.json"
+# A folder written by `ferbot train cnn` also holds the CNN the head was trained on.
+CNN_WEIGHTS_FILE = "cnn.safetensors"
 FORMAT_VERSION = 1
 
 
@@ -86,3 +89,27 @@ def load_head(folder: Path) -> LoadedHead:
 def model_name(model_id: str) -> str:
     """The name of a model, the same whether given as a hub id or as a local copy's folder."""
     return Path(model_id.rstrip("/")).name
+
+
+def with_checkpoint_cnn(settings: EngineSettings, folder: Path) -> EngineSettings:
+    """`settings` running the CNN stored in `folder`, at the input size and crop margin it was
+    trained at; unchanged when the folder holds a head only.
+
+    So one setting (`engine.head.checkpoint`) switches the engine to a CNN trained by
+    `ferbot train cnn`, whatever `engine.cnn` says.
+    """
+    if not (folder / CNN_WEIGHTS_FILE).is_file():
+        return settings
+    metadata = HeadMetadata.model_validate_json((folder / METADATA_FILE).read_text())
+    cnn = settings.cnn.model_copy(
+        update={
+            "arch": metadata.cnn_arch,
+            "weights": str(folder / CNN_WEIGHTS_FILE),
+            "input_size": metadata.cnn_input_size,
+        }
+    )
+    # Heads record the margin of their features; `ferbot train cnn` runs, their config's.
+    training = metadata.training
+    margin = training.get("margin", training.get("config", {}).get("margin", settings.faces.margin))
+    faces = settings.faces.model_copy(update={"margin": margin})
+    return settings.model_copy(update={"cnn": cnn, "faces": faces})

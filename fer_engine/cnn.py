@@ -86,9 +86,19 @@ class CnnFeatures(nn.Module):
 
 def preprocess_crop(crop: Image.Image, input_size: int) -> torch.Tensor:
     """A face crop as the (3, size, size) ImageNet-normalised tensor the backbone expects."""
-    resized = crop.resize((input_size, input_size), Image.Resampling.BILINEAR)
-    pixels = tvf.to_dtype(tvf.pil_to_tensor(resized), torch.float32, scale=True)
-    return tvf.normalize(pixels, IMAGENET_MEAN, IMAGENET_STD)
+    return normalize_pixels(resize_crop(crop, input_size))
+
+
+def resize_crop(crop: Image.Image, input_size: int) -> torch.Tensor:
+    """A face crop resized to (3, size, size) uint8: what training keeps in memory and augments."""
+    return tvf.pil_to_tensor(crop.resize((input_size, input_size), Image.Resampling.BILINEAR))
+
+
+def normalize_pixels(pixels: torch.Tensor) -> torch.Tensor:
+    """uint8 pixels (any leading batch shape) as the ImageNet-normalised floats a backbone takes."""
+    return tvf.normalize(
+        tvf.to_dtype(pixels, torch.float32, scale=True), IMAGENET_MEAN, IMAGENET_STD
+    )
 
 
 CnnBranch = CnnFeatures | ExpressionFeatures

@@ -7,7 +7,7 @@ import torch
 
 from fer_engine.acceleration import accelerate
 from fer_engine.captioner import load_caption_preprocess, load_captioner
-from fer_engine.checkpoints import load_head
+from fer_engine.checkpoints import load_head, with_checkpoint_cnn
 from fer_engine.cnn import load_cnn
 from fer_engine.errors import ModelUnavailable
 from fer_engine.faceapi.bundled import EXPRESSION_HEAD, load_ssd
@@ -53,6 +53,7 @@ def load_pipeline(settings: EngineSettings, *, captioner_here: bool = True) -> P
     captioner's own deployment.
     """
     device = resolve_device(settings.device)
+    settings = with_checkpoint_cnn(settings, head_folder(settings.head.checkpoint))
     head = load_head(head_folder(settings.head.checkpoint))
     captioner = text_encoder = None
     if head.metadata.spec.uses_text and settings.mode == "fusion":
@@ -74,6 +75,7 @@ def load_preparer(settings: EngineSettings) -> FacePreparer:
     """Only what cuts faces out of photos, on the CPU: the detector, the CNN's crop and, in
     fusion mode, BLIP-2's image processor (never the captioner itself). For Ray's ingress."""
     device = torch.device("cpu")
+    settings = with_checkpoint_cnn(settings, head_folder(settings.head.checkpoint))
     head = load_head(head_folder(settings.head.checkpoint))
     cnn = load_cnn(settings.cnn, settings.offline)
     caption_preprocess = None

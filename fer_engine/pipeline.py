@@ -221,29 +221,46 @@ class Pipeline:
         self, pixels: torch.Tensor, captions: list[str | None], report: BatchReport
     ) -> list[FaceResult]:
         clock = _StageClock(self.device, report.timings)
-        autocast = (
-            torch.autocast("cuda", dtype=torch.bfloat16)
-            if self.device.type == "cuda"
-            else nullcontext()
-        )
-        with autocast:
-            pooled, tokens = self.cnn(pixels)
-        inputs = HeadInputs(image=pooled.float(), image_tokens=tokens.float())
-        clock.lap("cnn")
-        if self.uses_text:
-            assert self.text_encoder is not None
-            text = self.text_encoder.encode([caption or "" for caption in captions])
-            inputs = HeadInputs(
-                image=inputs.image,
-                image_tokens=inputs.image_tokens,
-                text=text.pooled,
-                text_tokens=text.tokens,
-                text_mask=text.mask,
-            )
-            clock.lap("text")
+        texts = [caption or "" for caption in captions] if self.uses_text else None
+        inputs = face_features(self.cnn, pixels, self.text_encoder, texts, clock.lap)
         probs = torch.softmax(self.head.module(inputs).float(), dim=-1).cpu().tolist()
         clock.lap("head")
         return [FaceResult(tuple(p), c) for p, c in zip(probs, captions, strict=True)]
+
+
+@torch.inference_mode()
+def face_features(
+    cnn: CnnBranch,
+    pixels: torch.Tensor,
+    text_encoder: TextEncoder | None = None,
+    captions: list[str] | None = None,
+    lap: Callable[[str], None] = lambda stage: None,
+) -> HeadInputs:
+    """What a head reads about a batch of faces: CNN features, and with `captions` their
+    embeddings. Serving and feature extraction for training share it, so a head is trained on
+    exactly what it will see. `lap(stage)` is called after each stage.
+    """
+    autocast = (
+        torch.autocast("cuda", dtype=torch.bfloat16)
+        if pixels.device.type == "cuda"
+        else nullcontext()
+    )
+    with autocast:
+        pooled, tokens = cnn(pixels)
+    inputs = HeadInputs(image=pooled.float(), image_tokens=tokens.float())
+    lap("cnn")
+    if captions is None:
+        return inputs
+    assert text_encoder is not None
+    text = text_encoder.encode(captions)
+    lap("text")
+    return HeadInputs(
+        image=inputs.image,
+        image_tokens=inputs.image_tokens,
+        text=text.pooled,
+        text_tokens=text.tokens,
+        text_mask=text.mask,
+    )
 
 
 def analysis_of(

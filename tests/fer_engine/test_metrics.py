@@ -33,7 +33,7 @@ def test_image_folder_maps_class_folder_names_to_our_order(tmp_path: Path) -> No
         (tmp_path / folder).mkdir()
         (tmp_path / folder / "a.jpg").write_bytes(b"")
     (tmp_path / "happy" / "notes.txt").write_text("not an image")
-    images = image_folder(tmp_path)
+    images = image_folder(tmp_path).images
     assert [(image.path.name, EMOTIONS[image.label]) for image in images] == [
         ("a.jpg", "fear"),
         ("a.jpg", "happy"),

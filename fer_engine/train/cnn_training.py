@@ -1,0 +1,303 @@
+"""Fine-tuning (or training from scratch) a torchvision CNN on face crops, with early stopping.
+
+The run folder is an engine checkpoint: `cnn.safetensors` (the backbone, read through
+`engine.cnn.weights`) and a `cnn` head (`head.safetensors` + `head.json`, read through
+`engine.head.checkpoint`) made of the network's own last layer, so the engine computes exactly
+what was trained. `state.pt` after every epoch lets an interrupted run resume where it stopped.
+"""
+
+import json
+import logging
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import torch
+from pydantic import BaseModel, ConfigDict, Field
+from safetensors.torch import save_file
+from torch import nn
+from torchvision.transforms import v2
+from tqdm import tqdm
+
+from fer_engine.checkpoints import CNN_WEIGHTS_FILE, HeadMetadata, save_head
+from fer_engine.cnn import BACKBONES, CnnFeatures, normalize_pixels
+from fer_engine.emotions import EMOTIONS
+from fer_engine.heads import HeadSpec, build_head
+from fer_engine.loading import resolve_device
+from fer_engine.train.datasets import DatasetSplit, class_weights
+from fer_engine.train.face_pixels import FacePixels, load_face_pixels
+from fer_engine.train.metrics import ClassificationReport, classification_report
+
+log = logging.getLogger(__name__)
+
+STATE_FILE = "state.pt"
+HISTORY_FILE = "history.json"
+TOKEN_GRID = 3
+
+Augmentation = Literal["none", "flip", "rotate", "crop"]
+AUGMENTATIONS: tuple[str, ...] = ("none", "flip", "rotate", "crop")
+ClassBalance = Literal["none", "loss", "sampler"]
+
+
+class CnnTrainingConfig(BaseModel):
+    """One CNN run: the study's grid is `arch` x `augment`; the rest is held fixed across it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    arch: Literal["densenet121", "resnet18", "vgg16"] = "resnet18"
+    augment: Augmentation = "flip"
+    init: Literal["none", "imagenet"] = "none"
+    input_size: int = Field(48, ge=32)
+    # Aligned datasets are taken whole as the face; the margin pads around it as the engine would.
+    margin: float = Field(0.0, ge=0.0)
+    epochs: int = Field(30, ge=1)
+    patience: int = Field(5, ge=1)
+    batch_size: int = Field(64, ge=1)
+    lr: float = Field(1e-3, gt=0)
+    weight_decay: float = Field(1e-4, ge=0)
+    balance: ClassBalance = "none"
+    seed: int = 0
+
+
+@dataclass(frozen=True)
+class EpochResult:
+    """Training loss and validation metrics after one epoch."""
+
+    epoch: int
+    train_loss: float
+    val_accuracy: float
+    val_macro_f1: float
+    seconds: float
+
+
+def augmentation(kind: Augmentation, size: int) -> v2.Transform:
+    """The study's four settings; each is one transform applied to a uint8 crop."""
+    if kind == "flip":
+        return v2.RandomHorizontalFlip()
+    if kind == "rotate":
+        return v2.RandomRotation(15)
+    if kind == "crop":
+        return v2.RandomResizedCrop(size, scale=(0.6, 1.0), ratio=(0.9, 1.1), antialias=True)
+    return v2.Identity()
+
+
+def build_classifier(arch: str, init: str) -> nn.Module:
+    """A torchvision `arch` with a 7-class last layer, from scratch or from ImageNet weights."""
+    backbone = BACKBONES[arch]
+    if init == "none":
+        return backbone.build(weights=None, num_classes=len(EMOTIONS))
+    model = backbone.build(weights=backbone.imagenet_weights)
+    parent_name, _, leaf = backbone.classifier_prefix.rstrip(".").rpartition(".")
+    parent = model.get_submodule(parent_name)
+    setattr(parent, leaf, nn.Linear(last_layer(model, arch).in_features, len(EMOTIONS)))
+    return model
+
+
+def last_layer(model: nn.Module, arch: str) -> nn.Linear:
+    """The layer that maps pooled features to class scores."""
+    prefix = BACKBONES[arch].classifier_prefix.rstrip(".")
+    return model.get_submodule(prefix)
+
+
+class _Augmented(torch.utils.data.Dataset):
+    def __init__(self, data: FacePixels, transform: v2.Transform) -> None:
+        self.data = data
+        self.transform = transform
+
+    def __len__(self) -> int:
+        return len(self.data.labels)
+
+    def __getitem__(self, index: int) -> tuple[torch.Tensor, torch.Tensor]:
+        return self.transform(self.data.pixels[index]), self.data.labels[index]
+
+
+def train_cnn(
+    config: CnnTrainingConfig,
+    train: DatasetSplit,
+    val: DatasetSplit,
+    out: Path,
+    device: str = "auto",
+    dataset_note: str = "",
+) -> list[EpochResult]:
+    """Train until `config.epochs` or `config.patience` epochs without a better val accuracy.
+
+    Resumes from `out/state.pt` when it exists (it must be the same config); the best epoch is
+    exported into `out` as an engine checkpoint every time it improves.
+    """
+    out.mkdir(parents=True, exist_ok=True)
+    torch.manual_seed(config.seed)
+    run_device = resolve_device(device)
+    model = build_classifier(config.arch, config.init).to(run_device)
+    optimizer = torch.optim.AdamW(
+        model.parameters(), lr=config.lr, weight_decay=config.weight_decay
+    )
+    scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=config.epochs)
+    history: list[EpochResult] = []
+    best, waited = -1.0, 0
+    state_path = out / STATE_FILE
+    if state_path.is_file():
+        state = torch.load(state_path, map_location=run_device, weights_only=False)
+        if state["config"] != config.model_dump():
+            raise ValueError(
+                f"{out} holds a run with other settings ({state['config']}); "
+                "use another output folder"
+            )
+        model.load_state_dict(state["model"])
+        optimizer.load_state_dict(state["optimizer"])
+        scheduler.load_state_dict(state["scheduler"])
+        torch.set_rng_state(state["rng"])
+        history = [EpochResult(**row) for row in state["history"]]
+        best, waited = state["best"], state["waited"]
+        log.info("resuming %s after epoch %d", out, len(history))
+    if _finished(config, history, waited):
+        return history
+
+    train_data = load_face_pixels(train, config.input_size, config.margin, "reading train")
+    val_data = load_face_pixels(val, config.input_size, config.margin, "reading val")
+    weights = torch.from_numpy(class_weights(train_data.labels.tolist()))
+    loss_fn = nn.CrossEntropyLoss(
+        weight=weights.to(run_device) if config.balance == "loss" else None
+    )
+    for epoch in range(len(history) + 1, config.epochs + 1):
+        started = time.perf_counter()
+        loader = _loader(train_data, config, weights, epoch)
+        loss = _train_epoch(model, loader, loss_fn, optimizer, run_device, epoch, config.epochs)
+        scheduler.step()
+        report = predict_report(model, val_data, run_device, config.batch_size)
+        result = EpochResult(
+            epoch, loss, report.accuracy, report.macro_f1, time.perf_counter() - started
+        )
+        history.append(result)
+        log.info("epoch %d: %s", epoch, result)
+        tqdm.write(
+            f"epoch {epoch}: loss {loss:.4f}, val accuracy {report.accuracy:.4f}, "
+            f"macro-F1 {report.macro_f1:.4f} ({result.seconds:.0f} s)"
+        )
+        if report.accuracy > best:
+            best, waited = report.accuracy, 0
+            extra = {"skipped": train_data.skipped, "dataset": dataset_note}
+            export_cnn_checkpoint(model, config, out, history, report, extra)
+        else:
+            waited += 1
+        _save_state(state_path, model, optimizer, scheduler, config, history, best, waited)
+        (out / HISTORY_FILE).write_text(
+            json.dumps([result.__dict__ for result in history], indent=2) + "\n"
+        )
+        if _finished(config, history, waited):
+            break
+    return history
+
+
+def _finished(config: CnnTrainingConfig, history: list[EpochResult], waited: int) -> bool:
+    return len(history) >= config.epochs or waited >= config.patience
+
+
+def _loader(
+    data: FacePixels, config: CnnTrainingConfig, weights: torch.Tensor, epoch: int
+) -> torch.utils.data.DataLoader:
+    dataset = _Augmented(data, augmentation(config.augment, config.input_size))
+    # Seeded per epoch, so a resumed run sees the same order an uninterrupted one would.
+    generator = torch.Generator().manual_seed(config.seed * 1000 + epoch)
+    if config.balance == "sampler":
+        sampler = torch.utils.data.WeightedRandomSampler(
+            weights[data.labels].double(), len(dataset), generator=generator
+        )
+        return torch.utils.data.DataLoader(dataset, config.batch_size, sampler=sampler)
+    return torch.utils.data.DataLoader(
+        dataset, config.batch_size, shuffle=True, generator=generator
+    )
+
+
+def _train_epoch(
+    model: nn.Module,
+    loader: torch.utils.data.DataLoader,
+    loss_fn: nn.Module,
+    optimizer: torch.optim.Optimizer,
+    device: torch.device,
+    epoch: int,
+    epochs: int,
+) -> float:
+    model.train()
+    total, count = 0.0, 0
+    progress = tqdm(loader, desc=f"epoch {epoch}/{epochs}", unit="batch", mininterval=10)
+    for pixels, labels in progress:
+        inputs = normalize_pixels(pixels).to(device)
+        loss = loss_fn(model(inputs), labels.to(device))
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        optimizer.step()
+        total += loss.item() * len(labels)
+        count += len(labels)
+        progress.set_postfix(loss=f"{total / count:.4f}", refresh=False)
+    return total / max(count, 1)
+
+
+@torch.inference_mode()
+def predict_report(
+    model: nn.Module, data: FacePixels, device: torch.device, batch_size: int
+) -> ClassificationReport:
+    """Accuracy, macro-F1 and per-class accuracy of `model` on preloaded crops."""
+    model.eval()
+    predictions: list[int] = []
+    for start in range(0, len(data.labels), batch_size):
+        pixels = normalize_pixels(data.pixels[start : start + batch_size]).to(device)
+        predictions += model(pixels).argmax(dim=-1).cpu().tolist()
+    return classification_report(data.labels.tolist(), predictions)
+
+
+def export_cnn_checkpoint(
+    model: nn.Module,
+    config: CnnTrainingConfig,
+    out: Path,
+    history: list[EpochResult],
+    report: ClassificationReport,
+    extra: dict,
+) -> None:
+    """Write the engine checkpoint: backbone weights and the last layer as a `cnn` head."""
+    state = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
+    save_file(state, out / CNN_WEIGHTS_FILE)
+    features = CnnFeatures(config.arch, model, TOKEN_GRID, config.input_size)
+    spec = HeadSpec(kind="cnn", image_dim=features.pooled_dim, image_token_dim=features.token_dim)
+    head = build_head(spec)
+    layer = last_layer(model, config.arch)
+    head.classifier[1].load_state_dict(layer.state_dict())
+    metadata = HeadMetadata(
+        spec=spec,
+        cnn_arch=config.arch,
+        cnn_input_size=config.input_size,
+        training={
+            "config": config.model_dump(),
+            "best_epoch": history[-1].epoch,
+            "val_accuracy": report.accuracy,
+            "val_macro_f1": report.macro_f1,
+            "val_per_class": report.per_class_accuracy,
+            **extra,
+        },
+    )
+    save_head(out, head, metadata)
+
+
+def _save_state(
+    path: Path,
+    model: nn.Module,
+    optimizer: torch.optim.Optimizer,
+    scheduler: torch.optim.lr_scheduler.LRScheduler,
+    config: CnnTrainingConfig,
+    history: list[EpochResult],
+    best: float,
+    waited: int,
+) -> None:
+    state = {
+        "config": config.model_dump(),
+        "model": model.state_dict(),
+        "optimizer": optimizer.state_dict(),
+        "scheduler": scheduler.state_dict(),
+        "rng": torch.get_rng_state(),
+        "history": [result.__dict__ for result in history],
+        "best": best,
+        "waited": waited,
+    }
+    partial = path.with_suffix(".partial")
+    torch.save(state, partial)
+    partial.replace(path)  # an interrupted save never leaves a broken state behind

@@ -1,0 +1,109 @@
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import torch
+from click.testing import CliRunner
+
+from bot.cli import main
+from fer_engine.loading import load_pipeline
+from fer_engine.settings import EngineSettings
+from fer_engine.train.cnn_training import STATE_FILE, CnnTrainingConfig, EpochResult, train_cnn
+from fer_engine.train.datasets import load_split
+from fer_engine.train.evaluation import checkpoint_settings, evaluate_engine
+from fer_engine.train.report import write_study_report
+from tests.fer_engine.train.synthetic import write_class_folders
+
+FERBOT = Path(sys.executable).parent / "ferbot"
+
+
+@pytest.fixture(scope="module")
+def faces(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_class_folders(tmp_path_factory.mktemp("faces"), per_class=6)
+
+
+@pytest.fixture(scope="module")
+def trained(faces: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, EpochResult]:
+    """A ResNet18 trained two epochs on the drawn faces, and its best epoch."""
+    out = tmp_path_factory.mktemp("resnet18")
+    train, val = load_split(faces, "imagefolder", "train"), load_split(faces, "imagefolder", "val")
+    config = CnnTrainingConfig(arch="resnet18", input_size=32, epochs=2, patience=2)
+    history = train_cnn(config, train, val, out, device="cpu")
+    return out, max(history, key=lambda result: result.val_accuracy)
+
+
+def test_the_engine_loads_a_trained_cnn_and_scores_it_as_training_did(
+    faces: Path, trained: tuple[Path, EpochResult]
+) -> None:
+    folder, best = trained
+    val = load_split(faces, "imagefolder", "val")
+    settings = checkpoint_settings(EngineSettings(device="cpu"), folder)
+    assert (settings.cnn.arch, settings.cnn.input_size, settings.faces.margin) == (
+        "resnet18",
+        32,
+        0.0,
+    )
+    engine_scores = evaluate_engine(settings, val).report
+    assert engine_scores.accuracy == pytest.approx(best.val_accuracy)
+    assert engine_scores.macro_f1 == pytest.approx(best.val_macro_f1)
+
+
+def test_one_setting_switches_the_engine_to_a_trained_cnn(
+    trained: tuple[Path, EpochResult],
+) -> None:
+    head = EngineSettings().head.model_copy(update={"checkpoint": str(trained[0])})
+    pipeline = load_pipeline(EngineSettings(device="cpu", head=head))
+    assert pipeline.cnn.arch == "resnet18" and pipeline.settings.cnn.input_size == 32
+
+
+def test_the_report_sets_a_cnn_run_beside_the_study(
+    trained: tuple[Path, EpochResult], tmp_path: Path
+) -> None:
+    folder, best = trained
+    report = write_study_report(tmp_path, cnn_runs=(folder,)).read_text()
+    row = f"| {folder.name} | resnet18 | flip | 74.6% | {100 * best.val_accuracy:.1f}% |"
+    assert row in report
+    assert "| crop | 57.7% | not run |" in report
+
+
+def test_an_interrupted_cnn_training_resumes_after_its_last_finished_epoch(
+    faces: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "run"
+    command = [
+        FERBOT, "train", "cnn", "--data", faces, "--out", out, "--input-size", "32",
+        "--epochs", "4", "--patience", "4", "--device", "cpu", "--threads", "1",
+    ]  # fmt: skip
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while not (out / STATE_FILE).is_file() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    done = len(torch.load(out / STATE_FILE, weights_only=False)["history"])
+    assert 1 <= done < 4
+
+    result = CliRunner().invoke(main, [str(arg) for arg in command[1:]])
+    assert result.exit_code == 0, result.output
+    epochs = [
+        int(line.split(":")[0].split()[1])
+        for line in result.stdout.splitlines()
+        if line.startswith("epoch ")
+    ]
+    assert epochs[0] == done + 1
+    history = json.loads((out / "history.json").read_text())
+    assert [row["epoch"] for row in history] == list(range(1, len(history) + 1))
+
+
+def test_a_dataset_in_the_wrong_layout_stops_training_with_one_line(tmp_path: Path) -> None:
+    write_class_folders(tmp_path, per_class=1)
+    result = CliRunner().invoke(
+        main, ["train", "cnn", "--data", str(tmp_path), "--layout", "rafdb", "--out", "x"]
+    )
+    assert result.exit_code == 1
+    assert "expected EmoLabel/list_patition_label.txt and Image/aligned/ in it" in result.output
+    assert "Traceback" not in result.output
