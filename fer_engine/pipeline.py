@@ -10,12 +10,14 @@ import time
 from collections.abc import Callable, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TypeVar
 
 import torch
 from PIL import Image
 
 from fer_engine.analysis import Analysis, Face
+from fer_engine.batch_shapes import power_of_two_chunks
 from fer_engine.captioner import Captioner
 from fer_engine.checkpoints import LoadedHead, model_name
 from fer_engine.cnn import CnnBranch
@@ -178,28 +180,37 @@ class Pipeline:
         return 0.0 if self.captioner is None else self.captioner.warm_up()
 
     def infer(self, faces: Sequence[PreparedFace]) -> tuple[list[FaceResult], BatchReport]:
-        """Run every model stage on `faces` as one batch, halving it on CUDA out-of-memory.
+        """Run every model stage on `faces` as one batch (power-of-two chunks on the CPU),
+        halving it on CUDA out-of-memory.
 
         Not thread-safe: the engine calls it from its one inference thread.
         """
         report = BatchReport()
-        results = split_on_oom(lambda part: self._infer_batch(part, report), list(faces), report)
-        return results, report
+        return self._in_chunks(partial(self._infer_batch, report=report), faces, report), report
 
     def classify(
         self, faces: Sequence[tuple[torch.Tensor, str | None]]
     ) -> tuple[list[FaceResult], BatchReport]:
         """CNN, text encoder and head on (CNN pixels, caption) pairs whose captions were
-        written elsewhere (the Ray captioner deployment), as one batch halved on OOM."""
+        written elsewhere (the Ray captioner deployment), batched as `infer` batches."""
         report = BatchReport()
-        results = split_on_oom(lambda part: self._classify_pairs(part, report), list(faces), report)
-        return results, report
+        return self._in_chunks(partial(self._classify_pairs, report=report), faces, report), report
+
+    def _in_chunks(
+        self, run: Callable[[list[T]], list[R]], items: Sequence[T], report: BatchReport
+    ) -> list[R]:
+        """`run` over `items` on the CPU in power-of-two chunks (see `batch_shapes`); on CUDA
+        as one batch, which the caching allocator and the fast path's buckets already serve."""
+        chunks = power_of_two_chunks(items) if self.device.type == "cpu" else [list(items)]
+        return [result for chunk in chunks for result in split_on_oom(run, chunk, report)]
 
     @torch.inference_mode()
     def _classify_pairs(
         self, faces: list[tuple[torch.Tensor, str | None]], report: BatchReport
     ) -> list[FaceResult]:
+        clock = _StageClock(self.device, report.timings)
         (pixels,) = stack_to_device([[pixels for pixels, _ in faces]], self.device)
+        clock.lap("transfer")
         return self._classify(pixels, [caption for _, caption in faces], report)
 
     @torch.inference_mode()
@@ -207,11 +218,12 @@ class Pipeline:
         groups = [[face.cnn_pixels for face in faces]]
         if self.uses_text:
             groups.append([face.caption_pixels for face in faces])
+        clock = _StageClock(self.device, report.timings)
         pixels, *caption_pixels = stack_to_device(groups, self.device)
+        clock.lap("transfer")
         captions: list[str | None] = [None] * len(faces)
         if self.uses_text:
             assert self.captioner is not None
-            clock = _StageClock(self.device, report.timings)
             captions = list(self.captioner.caption(caption_pixels[0]))
             clock.lap("caption")
         return self._classify(pixels, captions, report)

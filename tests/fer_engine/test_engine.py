@@ -46,7 +46,18 @@ async def test_a_photo_without_a_face_is_an_empty_result_not_an_error(
 async def test_timings_cover_every_stage(tiny_pipeline: Pipeline) -> None:
     async with Engine(tiny_pipeline, ServingSettings()) as engine:
         analysis = await engine.analyze(encode(face(), "JPEG"))
-    stages = {"decode", "detect", "crop", "queue", "cnn", "caption", "text", "head", "total"}
+    stages = {
+        "decode",
+        "detect",
+        "crop",
+        "queue",
+        "transfer",
+        "cnn",
+        "caption",
+        "text",
+        "head",
+        "total",
+    }
     assert set(analysis.timings) == stages
 
 

@@ -59,6 +59,17 @@ def test_captions_are_written_in_fusion_mode_and_absent_in_cnn_mode(
     assert fused.caption and plain.caption is None
 
 
+def test_on_the_cpu_the_models_only_see_power_of_two_batches(aligned_pipeline: Pipeline) -> None:
+    seen: list[int] = []
+    hook = aligned_pipeline.cnn.register_forward_pre_hook(lambda _, args: seen.append(len(args[0])))
+    faces = [face for photo in distinct_photos(7) for face in aligned_pipeline.prepare(photo).faces]
+    try:
+        results, _ = aligned_pipeline.infer(faces)
+    finally:
+        hook.remove()
+    assert seen == [4, 2, 1] and len(results) == 7
+
+
 def test_prepare_keeps_at_most_max_faces(aligned_pipeline: Pipeline) -> None:
     faces = aligned_pipeline.settings.faces.model_copy(update={"max_faces": 1})
     settings = aligned_pipeline.settings.model_copy(update={"faces": faces})
