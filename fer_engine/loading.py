@@ -10,7 +10,7 @@ from fer_engine.captioner import load_caption_preprocess, load_captioner
 from fer_engine.checkpoints import load_head, with_checkpoint_cnn
 from fer_engine.cnn import load_cnn
 from fer_engine.errors import ModelUnavailable
-from fer_engine.faceapi.bundled import EXPRESSION_HEAD, load_ssd
+from fer_engine.faceapi.bundled import EXPRESSION_HEAD, WEIGHTS, load_ssd
 from fer_engine.faceapi.face_detector import SsdFaceDetector
 from fer_engine.faces import FaceDetector, HaarDetector, WholeImageDetector
 from fer_engine.pipeline import FacePreparer, Pipeline
@@ -33,8 +33,13 @@ def resolve_device(name: str) -> torch.device:
 
 
 def head_folder(checkpoint: str) -> Path:
-    """`bundled` is the expression net's own classifier, shipped in the package."""
-    return EXPRESSION_HEAD if checkpoint == "bundled" else Path(checkpoint)
+    """`bundled` is the expression net's own classifier; a folder that exists is itself; any
+    other name is a checkpoint shipped in the package (`fer2013-resnet18`), so a setting can
+    name one without knowing where ferbot is installed."""
+    if checkpoint == "bundled":
+        return EXPRESSION_HEAD
+    folder = Path(checkpoint)
+    return folder if folder.is_dir() or len(folder.parts) > 1 else WEIGHTS / checkpoint
 
 
 def build_detector(settings: FaceSettings, device: torch.device) -> FaceDetector:
