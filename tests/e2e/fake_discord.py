@@ -226,8 +226,9 @@ class FakeDiscord:
         """Gateway payloads the client sent with opcode `op` (2 IDENTIFY, 6 RESUME...)."""
         return [payload for payload in self.gateway_ops if payload["op"] == op]
 
-    async def until(self, found: Callable[[], T]) -> T:
-        """Wait until `found()` is truthy (re-checked after every request) and return it."""
+    async def until(self, found: Callable[[], T], limit_s: float = WAIT_LIMIT_S) -> T:
+        """Wait until `found()` is truthy (re-checked after every request) and return it;
+        `limit_s` guards against a hang (longer where a process loads its engine first)."""
 
         async def watch() -> T:
             async with self._changed:
@@ -235,10 +236,10 @@ class FakeDiscord:
                     await self._changed.wait()
                 return result
 
-        return await self._wait(watch())
+        return await self._wait(watch(), limit_s)
 
-    async def _wait(self, awaitable: Any) -> Any:
-        async with asyncio.timeout(WAIT_LIMIT_S):
+    async def _wait(self, awaitable: Any, limit_s: float = WAIT_LIMIT_S) -> Any:
+        async with asyncio.timeout(limit_s):
             return await awaitable
 
     async def _note(self, change: Callable[[], None]) -> None:
