@@ -36,7 +36,9 @@ class DiscordAdapter:
         ends it with a log line that says what to change."""
         point_at(self._settings)
         relay = Relay(bot, self._settings)
-        catch_up = CatchUp(bot, relay, self._settings.catch_up_minutes)
+        catch_up = CatchUp(
+            bot, relay, self._settings.catch_up_minutes, self._settings.network_retries
+        )
         client = FerbotClient(relay, catch_up, self._settings, self._logged_in, self.ready)
         self._client = client
         try:

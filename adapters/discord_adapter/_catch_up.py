@@ -20,9 +20,11 @@ import aiohttp
 import discord
 
 from adapters.discord_adapter._incoming import PLATFORM
+from adapters.discord_adapter._outgoing import cut_off
 from adapters.discord_adapter._relay import Relay
 from bot.core import Bot
 from bot.events import Conversation
+from bot.retry import retrying
 
 log = logging.getLogger(__name__)
 
@@ -39,10 +41,11 @@ HISTORY_ERRORS = (discord.HTTPException, aiohttp.ClientError, TimeoutError)
 class CatchUp:
     """Reads recent history once per fresh session and hands what was missed to the relay."""
 
-    def __init__(self, bot: Bot, relay: Relay, minutes: int) -> None:
+    def __init__(self, bot: Bot, relay: Relay, minutes: int, retries: int) -> None:
         self._bot = bot
         self._relay = relay
         self._window = timedelta(minutes=minutes)
+        self._retries = retries
 
     async def run(self, client: discord.Client) -> None:
         """Catch up in every chat active within the window, one after another (their photos
@@ -57,7 +60,9 @@ class CatchUp:
             try:
                 caught_up = await self._channel(channel, since, client.user)
             except HISTORY_ERRORS as exc:
-                log.warning("discord: catching up in channel %s failed: %r", chat.chat_id, exc)
+                log.warning(
+                    "discord: catching up in channel %s failed: %s", chat.chat_id, _reason(exc)
+                )
                 continue
             log.info("discord: caught up %d messages in channel %s", caught_up, chat.chat_id)
 
@@ -65,13 +70,18 @@ class CatchUp:
         self, channel: discord.abc.Messageable, since: datetime, me: discord.ClientUser
     ) -> int:
         """Answer, oldest first, the messages since `since` that the bot has not replied to;
-        how many were answered."""
-        newest_first = [
-            message
-            async for message in channel.history(
-                limit=MESSAGES_PER_CHANNEL, after=since, oldest_first=False
-            )
-        ]
+        how many were answered. A read whose connection broke is tried again (discord.py
+        retries 5xx answers itself, not a cut connection)."""
+
+        async def read() -> list[discord.Message]:
+            return [
+                message
+                async for message in channel.history(
+                    limit=MESSAGES_PER_CHANNEL, after=since, oldest_first=False
+                )
+            ]
+
+        newest_first = await retrying(read, cut_off, self._retries, "reading discord history")
         replied_to = {
             message.reference.message_id
             for message in newest_first
@@ -94,3 +104,11 @@ def _channel_of(client: discord.Client, chat: Conversation) -> discord.abc.Messa
         return client.get_partial_messageable(int(chat.chat_id), type=discord.ChannelType.private)
     channel = client.get_channel(int(chat.chat_id))
     return channel if isinstance(channel, discord.abc.Messageable) else None
+
+
+def _reason(exc: Exception) -> str:
+    """Discord's status and message; for anything else the error's name only, since a
+    library's message may hold a URL."""
+    if isinstance(exc, discord.HTTPException):
+        return f"{exc.status} {exc.text}"
+    return type(exc).__name__
