@@ -1,10 +1,20 @@
 """The bot core: one event in, at most one reply out, for every platform alike."""
 
 import logging
+from datetime import datetime
 
 from bot.commands import COMMANDS, forget
 from bot.context import BotContext
-from bot.events import ButtonPress, Command, Event, NotAPicture, OversizedFile, Photo, Sender
+from bot.events import (
+    ButtonPress,
+    Command,
+    Conversation,
+    Event,
+    NotAPicture,
+    OversizedFile,
+    Photo,
+    Sender,
+)
 from bot.photos import answer_photo, should_answer
 from bot.replies import Reply
 from bot.tally import Tally
@@ -44,6 +54,24 @@ class Bot:
         except Exception:
             log.exception("deciding whether to answer a photo in %s failed", photo.chat.platform)
             return False
+
+    async def chats_with_photos_since(
+        self, platform: str, since: datetime, limit: int
+    ) -> tuple[Conversation, ...]:
+        """The conversations of `platform` where a photo sent at `since` or later was recorded,
+        the most recently active first: where an adapter whose platform does not redeliver
+        (Discord) looks for photos it missed while it was down.
+
+        A photo is recorded before its reply is sent, so a crash between the two leaves it
+        recorded yet unanswered; an adapter that catches up must therefore judge "answered"
+        by the reply it finds on the platform, not by this record. Handled again, such a
+        photo is answered (at least once) and not recorded twice (the record is idempotent
+        per conversation and message id): at-least-once answer, exactly-once record.
+        """
+        chats = await self.context.store.chats_with_photos_since(platform, since, limit=limit)
+        return tuple(
+            Conversation(chat.platform, chat.chat_id, chat.kind, chat.title) for chat in chats
+        )
 
     async def apology(self, sender: Sender) -> Reply:
         """The generic "something went wrong on my side", in the sender's language, for

@@ -24,7 +24,9 @@ async def should_answer(ctx: BotContext, photo: Photo) -> bool:
 
 
 async def answer_photo(ctx: BotContext, photo: Photo, texts: Texts) -> Reply:
-    """The reply to one photo; engine errors become sentences, never tracebacks."""
+    """The reply to one photo; engine errors become sentences, never tracebacks. Its analysis
+    is recorded here, before the adapter sends the reply: a crash between the two leaves the
+    photo recorded but unanswered, which is why recorded does not mean answered."""
     person = f"{photo.sender.platform}:{photo.sender.user_id}"
     wait = ctx.photo_limits.wait_s(person)
     if wait > 0:

@@ -72,6 +72,10 @@ class DiscordSettings(_Section):
     shard_count: int = Field(0, ge=0)
     shard_id: int = Field(0, ge=0)
     network_retries: int = Field(5, ge=0)  # a cut connection or a CDN 5xx: tried again this often
+    # Discord never redelivers a message: on a fresh gateway session, photos sent this many
+    # minutes back in the chats active then, and not yet answered, are read from channel
+    # history and answered. 0: off.
+    catch_up_minutes: int = Field(60, ge=0)
 
     @model_validator(mode="after")
     def _shard_in_range(self) -> "DiscordSettings":

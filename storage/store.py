@@ -5,7 +5,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, Self
 
-from sqlalchemy import ColumnElement, Row, bindparam, delete, exists, select
+from sqlalchemy import ColumnElement, Row, bindparam, delete, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from storage import counts
@@ -323,6 +323,23 @@ class Store:
             query = select_chats().where(is_chat(platform, chat_id))
             row = (await connection.execute(query)).one_or_none()
         return chat_listing(row) if row else None
+
+    async def chats_with_photos_since(
+        self, platform: str, since: datetime, *, limit: int
+    ) -> tuple[ChatRef, ...]:
+        """The chats of `platform` with a photo recorded that was sent at `since` or later, the
+        most recently active first, at most `limit`: where people are talking to the bot now,
+        for an adapter catching up on what it missed while it was down."""
+        query = (
+            select(Chat.platform, Chat.platform_chat_id, Chat.kind, Chat.title)
+            .join(Analysis, Analysis.chat_id == Chat.id)
+            .where(Chat.platform == platform, Analysis.created_at >= since)
+            .group_by(Chat.id)
+            .order_by(func.max(Analysis.created_at).desc())
+            .limit(limit)
+        )
+        async with self._db.reading() as connection:
+            return tuple(chat_ref_of(row) for row in await connection.execute(query))
 
     @property
     def sql_engine(self) -> AsyncEngine:

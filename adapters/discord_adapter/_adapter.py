@@ -6,6 +6,7 @@ import logging
 import discord
 import yarl
 
+from adapters.discord_adapter._catch_up import CatchUp
 from adapters.discord_adapter._client import FerbotClient
 from adapters.discord_adapter._outgoing import post
 from adapters.discord_adapter._relay import Relay
@@ -26,6 +27,7 @@ class DiscordAdapter:
         self._settings = settings
         self._client: FerbotClient | None = None
         self._logged_in = asyncio.Event()
+        self.ready = asyncio.Event()  # set once a session is up and has caught up on history
         self._stopped = asyncio.Event()
 
     async def run(self, bot: Bot) -> None:
@@ -33,7 +35,11 @@ class DiscordAdapter:
         cancelled; then close the gateway and the HTTP session. A refused token or intent
         ends it with a log line that says what to change."""
         point_at(self._settings)
-        client = FerbotClient(Relay(bot, self._settings), self._settings, self._logged_in)
+        relay = Relay(bot, self._settings)
+        catch_up = CatchUp(
+            bot, relay, self._settings.catch_up_minutes, self._settings.network_retries
+        )
+        client = FerbotClient(relay, catch_up, self._settings, self._logged_in, self.ready)
         self._client = client
         try:
             async with client:
@@ -49,6 +55,7 @@ class DiscordAdapter:
             raise
         finally:
             self._logged_in.clear()
+            self.ready.clear()
             self._stopped.set()
 
     async def send(self, chat_id: str, reply: Reply) -> None:

@@ -6,6 +6,7 @@ import logging
 import discord
 from discord import app_commands
 
+from adapters.discord_adapter._catch_up import CatchUp
 from adapters.discord_adapter._commands import Translations, add_commands
 from adapters.discord_adapter._relay import Relay
 from bot.settings import DiscordSettings
@@ -26,10 +27,19 @@ def intents(settings: DiscordSettings) -> discord.Intents:
 
 
 class FerbotClient(discord.Client):
-    """One connection to Discord; everything it receives goes through the relay.
-    `logged_in` is set once the REST API takes messages (for what the bot sends on its own)."""
+    """One connection to Discord; everything it receives goes through the relay, and what it
+    missed while down comes from history through `catch_up`. `logged_in` is set once the REST
+    API takes messages (for what the bot sends on its own); `ready` once a session is up and
+    has caught up."""
 
-    def __init__(self, relay: Relay, settings: DiscordSettings, logged_in: asyncio.Event) -> None:
+    def __init__(
+        self,
+        relay: Relay,
+        catch_up: CatchUp,
+        settings: DiscordSettings,
+        logged_in: asyncio.Event,
+        ready: asyncio.Event,
+    ) -> None:
         shards = (
             {"shard_id": settings.shard_id, "shard_count": settings.shard_count}
             if settings.shard_count
@@ -40,8 +50,10 @@ class FerbotClient(discord.Client):
         )
         self.tree = app_commands.CommandTree(self)
         self._relay = relay
+        self._catch_up = catch_up
         self._guild_ids = settings.guild_ids
         self._logged_in = logged_in
+        self._caught_up = ready
         add_commands(self.tree, relay)
 
     async def setup_hook(self) -> None:
@@ -58,7 +70,11 @@ class FerbotClient(discord.Client):
         self._logged_in.set()
 
     async def on_ready(self) -> None:
+        """A fresh session (not a resumed one, which replays what it missed): catch up on
+        what Discord will never deliver again."""
         log.info("discord: connected as %s, in %d guilds", self.user, len(self.guilds))
+        await self._catch_up.run(self)
+        self._caught_up.set()
 
     async def on_message(self, message: discord.Message) -> None:
         if self.user is not None:

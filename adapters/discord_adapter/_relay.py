@@ -2,6 +2,7 @@
 
 import asyncio
 import logging
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 
 import aiohttp
@@ -19,6 +20,9 @@ log = logging.getLogger(__name__)
 
 # What a download from Discord's CDN may fail with: an HTTP status, the connection, a timeout.
 DOWNLOAD_ERRORS = (discord.HTTPException, aiohttp.ClientError, TimeoutError)
+# How many message ids the relay remembers having taken up: far more than arrive while a
+# catch-up reads channel history, the only time one message may come twice.
+REMEMBERED_MESSAGES = 10_000
 
 
 class Relay:
@@ -32,12 +36,15 @@ class Relay:
         self._bot = bot
         self._limit_mb = settings.max_attachment_mb
         self._retries = settings.network_retries
+        self._taken: OrderedDict[int, None] = OrderedDict()
 
-    async def message(self, message: discord.Message, me: discord.abc.User) -> None:
+    async def message(self, message: discord.Message, me: discord.abc.User) -> bool:
         """Every attachment of a message analysed at once and answered in order: in a DM, in
-        a channel where the message is for the bot, or where the core reads every photo."""
-        if message.author.bot or not message.attachments:
-            return
+        a channel where the message is for the bot, or where the core reads every photo.
+        True if it was answered. A message comes here live and may come again from a catch-up
+        reading history at the same time; only its first coming is taken up."""
+        if message.author.bot or not message.attachments or not self._take(message.id):
+            return False
         delivery = Delivery(
             sender_of(message.author),
             conversation_of(message),
@@ -45,7 +52,7 @@ class Relay:
             _for_me(message, me),
         )
         if not await self._bot.will_answer(delivery.unread(str(message.id))):
-            return
+            return False
         several = len(message.attachments) > 1
         replies = await asyncio.gather(
             *(
@@ -59,6 +66,16 @@ class Relay:
         for reply in replies:
             if reply is not None:
                 await post(message.channel, reply, reference, self._retries)
+        return True
+
+    def _take(self, message_id: int) -> bool:
+        """False if this message was taken up before (the latest REMEMBERED_MESSAGES count)."""
+        if message_id in self._taken:
+            return False
+        self._taken[message_id] = None
+        if len(self._taken) > REMEMBERED_MESSAGES:
+            self._taken.popitem(last=False)
+        return True
 
     async def analyze(self, interaction: discord.Interaction, photo: discord.Attachment) -> None:
         """/analyze: the attachment is the photo, addressed to the bot wherever it is used."""

@@ -93,6 +93,9 @@ class FakeDiscord:
     faults: Faults = field(default_factory=Faults)
     cdn_faults: Faults = field(default_factory=Faults)
     _breaks: list[tuple[str, re.Pattern[str], Fault]] = field(default_factory=list)
+    # Every channel's messages, in the order sent: what was dispatched and what the bot posted.
+    _history: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    _refused: dict[re.Pattern[str], tuple[int, Any]] = field(default_factory=dict)
     _seq: int = 0
     _runner: web.AppRunner | None = None
     port: int = 0
@@ -165,13 +168,31 @@ class FakeDiscord:
         """The next request matching `method` and `path` (a regex) gets a 429."""
         self._limits.append(_RateLimit(method, re.compile(path), retry_after, is_global))
 
+    def refuse(self, path: str, status: int = 403) -> None:
+        """Every request to `path` (a regex) from now on is refused with `status`, as Discord
+        refuses a channel the bot may not read (403) or one deleted (404)."""
+        reasons = {403: (50001, "Missing Access"), 404: (10003, "Unknown Channel")}
+        code, message = reasons.get(status, (0, "Refused by the fake"))
+        self._refused[re.compile(path)] = (status, {"message": message, "code": code})
+
+    def keep(self, data: dict[str, Any]) -> None:
+        """A message sent while the bot is not connected: in its channel's history only."""
+        self._history.setdefault(data["channel_id"], []).append(data)
+
     async def dispatch(self, event: str, data: dict[str, Any]) -> None:
-        """Send a DISPATCH once the client has identified (or resumed) on its socket."""
+        """Send a DISPATCH once the client has identified (or resumed) on its socket; a
+        message is kept in its channel's history as well."""
         await self._wait(self._session_open.wait())
         assert self._socket is not None
+        if event == "MESSAGE_CREATE":
+            self.keep(data)
+        await self._send_event(self._socket, event, self._as_seen(event, data))
+
+    def _as_seen(self, event: str, data: dict[str, Any]) -> dict[str, Any]:
+        """A message as a client without the Message Content intent sees it, if it has not."""
         if event == "MESSAGE_CREATE" and not self._shows_content(data):
-            data = data | {"content": "", "attachments": [], "embeds": [], "components": []}
-        await self._send_event(self._socket, event, data)
+            return data | {"content": "", "attachments": [], "embeds": [], "components": []}
+        return data
 
     async def drop_connection(self) -> None:
         """Close the gateway socket as Discord does when it restarts a node (4000: resumable)."""
@@ -205,8 +226,9 @@ class FakeDiscord:
         """Gateway payloads the client sent with opcode `op` (2 IDENTIFY, 6 RESUME...)."""
         return [payload for payload in self.gateway_ops if payload["op"] == op]
 
-    async def until(self, found: Callable[[], T]) -> T:
-        """Wait until `found()` is truthy (re-checked after every request) and return it."""
+    async def until(self, found: Callable[[], T], limit_s: float = WAIT_LIMIT_S) -> T:
+        """Wait until `found()` is truthy (re-checked after every request) and return it;
+        `limit_s` guards against a hang (longer where a process loads its engine first)."""
 
         async def watch() -> T:
             async with self._changed:
@@ -214,10 +236,10 @@ class FakeDiscord:
                     await self._changed.wait()
                 return result
 
-        return await self._wait(watch())
+        return await self._wait(watch(), limit_s)
 
-    async def _wait(self, awaitable: Any) -> Any:
-        async with asyncio.timeout(WAIT_LIMIT_S):
+    async def _wait(self, awaitable: Any, limit_s: float = WAIT_LIMIT_S) -> Any:
+        async with asyncio.timeout(limit_s):
             return await awaitable
 
     async def _note(self, change: Callable[[], None]) -> None:
@@ -299,8 +321,9 @@ class FakeDiscord:
             return _faulty(request, fault)
         status, answer = (
             self._unauthorized(request, path)
+            or self._refusal(path)
             or self._limited(request.method, path)
-            or self._answer(request.method, path, body)
+            or self._answer(request.method, path, dict(request.query), body)
         )
         headers = dict(request.headers)
         call = Call(request.method, path, dict(request.query), body, files, status, headers)
@@ -326,6 +349,12 @@ class FakeDiscord:
                 return brake[2]
         return None
 
+    def _refusal(self, path: str) -> tuple[int, Any] | None:
+        for pattern, refusal in self._refused.items():
+            if pattern.fullmatch(path):
+                return refusal
+        return None
+
     def _limited(self, method: str, path: str) -> tuple[int, Any] | None:
         for limit in self._limits:
             if limit.method == method and limit.path.fullmatch(path):
@@ -336,15 +365,19 @@ class FakeDiscord:
                 return 429, answer | {"global": limit.is_global}
         return None
 
-    def _answer(self, method: str, path: str, body: Any) -> tuple[int, Any]:
+    def _answer(self, method: str, path: str, query: dict[str, str], body: Any) -> tuple[int, Any]:
         if method == "GET" and path == "/users/@me":
             return 200, BOT
         if method == "GET" and path == "/oauth2/applications/@me":
             return 200, _application()
         if method == "PUT" and re.fullmatch(r"/applications/\d+(/guilds/\d+)?/commands", path):
             return 200, [self._command(command) for command in body]
+        if method == "GET" and (match := re.fullmatch(r"/channels/(\d+)/messages", path)):
+            return 200, self._page(match[1], query)
         if method == "POST" and (match := re.fullmatch(r"/channels/(\d+)/messages", path)):
-            return 200, self._message(match[1], body)
+            posted = self._message(match[1], body)
+            self.keep(posted)
+            return 200, posted
         if method == "POST" and (
             match := re.fullmatch(r"/interactions/(\d+)/[^/]+/callback", path)
         ):
@@ -369,7 +402,7 @@ class FakeDiscord:
         }
 
     def _message(self, channel_id: str, body: dict[str, Any]) -> dict[str, Any]:
-        return message(
+        posted = message(
             self.new_id(),
             channel_id,
             BOT,
@@ -377,6 +410,23 @@ class FakeDiscord:
             embeds=body.get("embeds") or [],
             components=body.get("components") or [],
         )
+        reference = body.get("message_reference")
+        if reference is not None:
+            posted |= {"type": 19, "message_reference": reference | {"channel_id": channel_id}}
+        return posted
+
+    def _page(self, channel_id: str, query: dict[str, str]) -> list[dict[str, Any]]:
+        """One page of a channel's history as Discord answers it: at most `limit` (up to 100)
+        messages before `before`, or the first after `after`, or the latest; newest first
+        whichever was asked. Message content as this client may see it."""
+        limit = min(int(query.get("limit", "50")), 100)
+        sent = sorted(self._history.get(channel_id, []), key=lambda one: int(one["id"]))
+        if "after" in query:
+            page = [one for one in sent if int(one["id"]) > int(query["after"])][:limit]
+        else:
+            before = int(query.get("before", str(1 << 63)))
+            page = [one for one in sent if int(one["id"]) < before][-limit:]
+        return [self._as_seen("MESSAGE_CREATE", one) for one in reversed(page)]
 
 
 async def _read_body(request: web.Request) -> tuple[Any, dict[str, bytes]]:

@@ -48,7 +48,7 @@ class Volume:
 class Trouble:
     """Faults during the run: shares of requests answered 500 or cut off (both fakes), a 429
     storm of `storm_s` seconds once a tenth is answered, and `kill`: SIGKILL halfway through,
-    with Telegram photos still in hand, then a restart on the same store."""
+    with photos of both platforms still in hand, then a restart on the same store."""
 
     error_share: float = 0.0
     drop_share: float = 0.0
@@ -81,6 +81,7 @@ class TrafficReport:
     crashes: int  # times the process died without being killed
     kills: int
     redeliverable: set[str]  # photos not yet confirmed to Telegram when it was killed
+    caught_up: int  # Discord photos sent before the kill and first answered after it
     injected: Counter[str]
     rss_warm_kb: int | None
     rss_end_kb: int | None
@@ -131,6 +132,7 @@ class _Traffic:
         self.trouble = trouble
         self.sent_at: dict[str, float] = {}
         self.redeliverable: set[str] = set()
+        self.killed_at: float | None = None
         self.rss_warm_kb: int | None = None
         self.bar = tqdm(total=volume.photos, desc="answered", disable=not progress, unit="photo")
         self._update_of: dict[str, int] = {}
@@ -156,15 +158,19 @@ class _Traffic:
     async def kill_with_photos_in_hand(self, photos: list[_Photo], half: int) -> None:
         """Once every Discord photo sent so far and a quarter of the Telegram ones are
         answered, send the rest and SIGKILL the process as soon as it is working on them;
-        then start it again. Discord photos are answered before the kill because Discord
-        never delivers a message again to a bot that died holding it (its rule, not ours)."""
+        then start it again. Telegram delivers again what was not confirmed; Discord never
+        does, and the new session finds its photos in channel history. That history is read
+        in chats where a photo was recorded, so the Discord photos in flight are those of
+        people already answered; a person's first photos are sent after the restart (in
+        flight at a crash, they would be lost)."""
         sent = photos[:half]
         on_discord = {p.key for p in sent if p.discord}
         await self.served.until(
             lambda: on_discord <= set(self.answers()[0]) and self.watch() >= half // 4, ANSWER_S
         )
-        rest = [p for p in photos[half:] if not p.discord]
-        await self.push(rest)
+        known = {p.person for p in sent if p.discord}
+        newcomers = {p.key for p in photos[half:] if p.discord and p.person not in known}
+        await self.push([p for p in photos[half:] if p.key not in newcomers])
         answered = self.watch()
         await self.served.until(lambda: self.watch() > answered, ANSWER_S)
         confirmed_below = self.telegram.confirmed_below
@@ -172,8 +178,21 @@ class _Traffic:
             p.key for p in photos if self._update_of.get(p.key, -1) >= confirmed_below
         }
         await self.process.kill()
+        self.killed_at = time.perf_counter()
         await self.served.start()
-        await self.push([p for p in photos[half:] if p.discord])
+        await self.push([p for p in photos[half:] if p.key in newcomers])
+
+    def caught_up(self, photos: list[_Photo], first: dict[str, float]) -> int:
+        """Discord photos sent before the kill and first answered after it: those in flight
+        at the kill, found again in channel history."""
+        killed_at = self.killed_at
+        if killed_at is None:
+            return 0
+        return sum(
+            1
+            for p in photos
+            if p.discord and self.sent_at[p.key] < killed_at < first.get(p.key, 0.0)
+        )
 
     def watch(self) -> int:
         """Photos answered so far; starts the storm and notes warm memory on the way."""
@@ -305,6 +324,7 @@ async def run_traffic(
         crashes=both.crashes,
         kills=both.process.kills,
         redeliverable=traffic.redeliverable,
+        caught_up=traffic.caught_up(photos, first),
         injected=Counter({str(kind): count for kind, count in injected.items()}),
         rss_warm_kb=None if trouble.kill else traffic.rss_warm_kb,
         rss_end_kb=rss_end,

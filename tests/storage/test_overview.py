@@ -2,8 +2,8 @@
 
 from datetime import UTC, datetime
 
-from storage import PersonRef, Store
-from tests.storage.builders import ANN, BOB, FRIENDS, WORK, moment, photo
+from storage import ChatRef, PersonRef, Store
+from tests.storage.builders import ANN, ANN_ALONE, BOB, FRIENDS, WORK, moment, photo
 
 NOW = datetime(2026, 3, 2, 18, tzinfo=UTC)
 
@@ -60,3 +60,18 @@ async def test_chats_are_listed_with_their_settings_and_latest_digest(store: Sto
     assert friends.chat == FRIENDS and friends.analyses == 1 and friends.last_digest is not None
     assert work.last_digest is None
     assert (await store.chat("telegram", WORK.chat_id)).chat == WORK
+
+
+async def test_chats_with_photos_since_are_one_platforms_most_recently_active_first(
+    store: Store,
+) -> None:
+    discord_dm = ChatRef("discord", "950", "private", "Ann")
+    await store.record(photo("1", "2026-03-02T17:00:00+00:00", "happy", ANN, FRIENDS))
+    await store.record(photo("2", "2026-03-02T17:30:00+00:00", "happy", ANN, WORK))
+    await store.record(photo("3", "2026-03-02T17:10:00+00:00", "sad", BOB, FRIENDS))
+    await store.record(photo("4", "2026-03-02T16:00:00+00:00", "happy", BOB, ANN_ALONE))
+    await store.record(photo("5", "2026-03-02T17:40:00+00:00", "happy", ANN, discord_dm))
+    since = moment("2026-03-02T16:30:00+00:00")
+    assert await store.chats_with_photos_since("telegram", since, limit=10) == (WORK, FRIENDS)
+    assert await store.chats_with_photos_since("telegram", since, limit=1) == (WORK,)
+    assert await store.chats_with_photos_since("discord", since, limit=10) == (discord_dm,)

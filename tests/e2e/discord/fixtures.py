@@ -33,6 +33,7 @@ class RunningDiscord:
     fake: FakeDiscord
     core: Harness
     adapter: asyncio.Task[None]
+    discord: DiscordAdapter
 
     async def until(self, found: Callable[[], T]) -> T:
         """`fake.until`, but an adapter that crashed fails the test at once with its error."""
@@ -52,6 +53,17 @@ class RunningDiscord:
         }
         if handlers:
             await asyncio.wait(handlers)
+
+    async def caught_up(self) -> None:
+        """Wait until the session is up and has caught up on history (discord.py calls
+        on_ready 2 s after the guilds arrive, its guild_ready_timeout)."""
+        ready = asyncio.ensure_future(self.discord.ready.wait())
+        async with asyncio.timeout(fake_discord.WAIT_LIMIT_S):
+            await asyncio.wait({ready, self.adapter}, return_when=asyncio.FIRST_COMPLETED)
+        if not ready.done():
+            ready.cancel()
+            self.adapter.result()
+            raise AssertionError("the Discord adapter stopped on its own")
 
     async def send_photo(
         self,
@@ -169,7 +181,7 @@ async def running(
     discord = adapter_for(fake, **settings)
     core.outbox.register(discord.name, discord.send)
     adapter = asyncio.create_task(discord.run(core.bot))
-    started = RunningDiscord(fake, core, adapter)
+    started = RunningDiscord(fake, core, adapter, discord)
     await started.until(lambda: fake.ops(2))  # IDENTIFY: commands are synced by then
     try:
         yield started
