@@ -1,5 +1,6 @@
 """The CNN branch: a torchvision backbone that turns face crops into pooled features and tokens."""
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,17 +44,26 @@ BACKBONES: dict[str, Backbone] = {
 class CnnFeatures(nn.Module):
     """Pooled features (the study's 1024-d for DenseNet121) and a grid of spatial tokens."""
 
-    def __init__(self, arch: str, model: nn.Module, token_grid: int, input_size: int) -> None:
+    def __init__(
+        self,
+        arch: str,
+        model: nn.Module,
+        token_grid: int,
+        input_size: int,
+        blur_sigma: float = 0.0,
+    ) -> None:
         super().__init__()
         self.arch = arch
         self.token_grid = token_grid
         self.input_size = input_size
+        self.blur_sigma = blur_sigma
         self.model = model
         self.pooled_dim, self.token_dim = self._dims()
 
     def preprocess(self, image: Image.Image, box: FaceBox, margin: float) -> torch.Tensor:
-        """The face as a square crop with `margin`, resized and ImageNet-normalised."""
-        return preprocess_crop(square_crop(image, box, margin), self.input_size)
+        """The face as a square crop with `margin`, resized, low-passed when `blur_sigma` says
+        so, and ImageNet-normalised."""
+        return preprocess_crop(square_crop(image, box, margin), self.input_size, self.blur_sigma)
 
     def feature_map(self, pixels: torch.Tensor) -> torch.Tensor:
         if self.arch == "densenet121":
@@ -84,9 +94,18 @@ class CnnFeatures(nn.Module):
         return self.model.classifier[-1].in_features, self.model.features[-3].out_channels
 
 
-def preprocess_crop(crop: Image.Image, input_size: int) -> torch.Tensor:
-    """A face crop as the (3, size, size) ImageNet-normalised tensor the backbone expects."""
-    return normalize_pixels(resize_crop(crop, input_size))
+def preprocess_crop(crop: Image.Image, input_size: int, blur_sigma: float = 0.0) -> torch.Tensor:
+    """A face crop as the (3, size, size) ImageNet-normalised tensor the backbone expects,
+    blurred at its input size by a Gaussian of `blur_sigma` pixels when that is not 0."""
+    pixels = resize_crop(crop, input_size)
+    if blur_sigma:
+        pixels = tvf.gaussian_blur(pixels, _odd_kernel(blur_sigma), [blur_sigma])
+    return normalize_pixels(pixels)
+
+
+def _odd_kernel(sigma: float) -> int:
+    """A kernel wide enough for three sigmas each side."""
+    return 2 * math.ceil(3 * sigma) + 1
 
 
 def resize_crop(crop: Image.Image, input_size: int) -> torch.Tensor:
@@ -137,7 +156,9 @@ def load_cnn(settings: CnnSettings, offline: bool) -> CnnBranch:
     else:
         model = backbone.build(weights=None)
         _load_checkpoint(model, Path(settings.weights), settings.arch, backbone.classifier_prefix)
-    return CnnFeatures(settings.arch, model, settings.token_grid, settings.input_size).eval()
+    return CnnFeatures(
+        settings.arch, model, settings.token_grid, settings.input_size, settings.blur_sigma
+    ).eval()
 
 
 def _load_expression_net(settings: CnnSettings) -> ExpressionFeatures:

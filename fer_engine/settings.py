@@ -39,10 +39,15 @@ class CnnSettings(_Section):
     weights: str = "bundled"
     input_size: int = Field(112, ge=32)
     token_grid: int = Field(3, ge=1)
+    # A Gaussian low-pass (sigma in pixels at input_size) on every crop before the CNN, for a
+    # CNN trained on blurrier faces than it serves; a checkpoint that needs it sets it.
+    blur_sigma: float = Field(0.0, ge=0.0)
 
     @model_validator(mode="after")
     def _fits_the_arch(self) -> "CnnSettings":
         bundled_net = self.arch == "faceapi_expression"
+        if bundled_net and self.blur_sigma:
+            raise ValueError("faceapi_expression crops as face-api does: blur_sigma must be 0")
         if bundled_net and self.input_size != BUNDLED_INPUT_SIZE:
             raise ValueError(f"faceapi_expression takes input_size {BUNDLED_INPUT_SIZE}")
         if bundled_net and self.weights in ("imagenet", "none"):

@@ -1,11 +1,13 @@
 from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
 import torchvision
+from PIL import Image
 from safetensors.torch import save_file
 
-from fer_engine.cnn import load_cnn
+from fer_engine.cnn import load_cnn, preprocess_crop
 from fer_engine.errors import ModelUnavailable
 from fer_engine.settings import CnnSettings
 
@@ -55,3 +57,14 @@ def test_offline_imagenet_weights_not_in_the_cache_name_the_setting(
     monkeypatch.setenv("TORCH_HOME", str(tmp_path))
     with pytest.raises(ModelUnavailable, match=r"not in .* engine\.offline is set"):
         load_cnn(CnnSettings(arch="densenet121", weights="imagenet"), offline=True)
+
+
+def test_a_blur_sigma_low_passes_the_crop_before_the_cnn() -> None:
+    stripes = Image.fromarray(((np.indices((48, 48))[1] % 2) * 255).astype(np.uint8)).convert("RGB")
+    sharp, blurred = (preprocess_crop(stripes, 48, sigma) for sigma in (0.0, 2.0))
+    assert blurred.std() < 0.1 * sharp.std()
+
+
+def test_the_bundled_expression_net_refuses_a_blur() -> None:
+    with pytest.raises(ValueError, match="blur_sigma"):
+        CnnSettings(blur_sigma=1.0)

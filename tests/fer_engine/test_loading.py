@@ -5,7 +5,8 @@ import torch
 
 from fer_engine.captioner import load_captioner
 from fer_engine.errors import ModelUnavailable
-from fer_engine.loading import load_pipeline, resolve_device
+from fer_engine.faceapi.bundled import WEIGHTS
+from fer_engine.loading import head_folder, load_pipeline, resolve_device
 from fer_engine.settings import CaptionerSettings, EngineSettings, TextEncoderSettings
 from fer_engine.text_encoder import load_text_encoder
 
@@ -50,3 +51,15 @@ def test_both_blip2_families_caption_a_batch_without_echoing_the_prompt(
 def test_asking_for_cuda_without_a_gpu_names_the_setting() -> None:
     with pytest.raises(ModelUnavailable, match=r"engine\.device"):
         resolve_device("cuda")
+
+
+def test_a_bare_name_is_a_checkpoint_shipped_in_the_package() -> None:
+    assert head_folder("fer2013-resnet18") == WEIGHTS / "fer2013-resnet18"
+
+
+def test_a_folder_that_exists_is_taken_as_it_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "fer2013-resnet18").mkdir()
+    assert head_folder("fer2013-resnet18") == Path("fer2013-resnet18")

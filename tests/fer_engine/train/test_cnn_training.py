@@ -10,12 +10,14 @@ import torch
 from click.testing import CliRunner
 
 from bot.cli import main
+from fer_engine.checkpoints import CNN_WEIGHTS_FILE
 from fer_engine.loading import load_pipeline
 from fer_engine.settings import EngineSettings
 from fer_engine.train.cnn_training import STATE_FILE, CnnTrainingConfig, EpochResult, train_cnn
 from fer_engine.train.datasets import load_split
 from fer_engine.train.evaluation import checkpoint_settings, evaluate_engine
 from fer_engine.train.report import write_study_report
+from fer_engine.train.shipping import ship_checkpoint
 from tests.fer_engine.train.synthetic import write_class_folders
 
 FERBOT = Path(sys.executable).parent / "ferbot"
@@ -58,6 +60,29 @@ def test_one_setting_switches_the_engine_to_a_trained_cnn(
     head = EngineSettings().head.model_copy(update={"checkpoint": str(trained[0])})
     pipeline = load_pipeline(EngineSettings(device="cpu", head=head))
     assert pipeline.cnn.arch == "resnet18" and pipeline.settings.cnn.input_size == 32
+
+
+def test_a_shipped_checkpoint_predicts_as_the_trained_one_in_half_the_bytes(
+    faces: Path, trained: tuple[Path, EpochResult], tmp_path: Path
+) -> None:
+    shipped = ship_checkpoint(trained[0], tmp_path / "shipped")
+    val = load_split(faces, "imagefolder", "val")
+    scores = [
+        evaluate_engine(checkpoint_settings(EngineSettings(device="cpu"), folder), val).report
+        for folder in (trained[0], shipped)
+    ]
+    assert scores[1].accuracy == pytest.approx(scores[0].accuracy)
+    size = (shipped / CNN_WEIGHTS_FILE).stat().st_size
+    assert size < 0.6 * (trained[0] / CNN_WEIGHTS_FILE).stat().st_size
+
+
+def test_a_checkpoint_shipped_with_a_blur_is_served_with_it(
+    trained: tuple[Path, EpochResult], tmp_path: Path
+) -> None:
+    shipped = ship_checkpoint(trained[0], tmp_path / "shipped", serve_blur=1.5)
+    head = EngineSettings().head.model_copy(update={"checkpoint": str(shipped)})
+    pipeline = load_pipeline(EngineSettings(device="cpu", head=head))
+    assert pipeline.cnn.blur_sigma == 1.5
 
 
 def test_the_report_sets_a_cnn_run_beside_the_study(
