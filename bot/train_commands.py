@@ -59,6 +59,14 @@ def train() -> None:
 @click.option("--batch-size", type=int, default=64, show_default=True)
 @click.option("--lr", type=float, default=1e-3, show_default=True)
 @click.option("--balance", type=click.Choice(["none", "loss", "sampler"]), default="none")
+@click.option(
+    "--serve-blur",
+    type=float,
+    default=0.0,
+    show_default=True,
+    help="Gaussian sigma (px) for val faces and, via the checkpoint, every served face: "
+    "for training faces blurrier than real ones (benchmarks/split_sharpness.py).",
+)
 @click.option("--seed", type=int, default=0, show_default=True)
 @_DEVICE
 @_THREADS

@@ -97,15 +97,15 @@ class CnnFeatures(nn.Module):
 def preprocess_crop(crop: Image.Image, input_size: int, blur_sigma: float = 0.0) -> torch.Tensor:
     """A face crop as the (3, size, size) ImageNet-normalised tensor the backbone expects,
     blurred at its input size by a Gaussian of `blur_sigma` pixels when that is not 0."""
-    pixels = resize_crop(crop, input_size)
-    if blur_sigma:
-        pixels = tvf.gaussian_blur(pixels, _odd_kernel(blur_sigma), [blur_sigma])
-    return normalize_pixels(pixels)
+    return normalize_pixels(blur_pixels(resize_crop(crop, input_size), blur_sigma))
 
 
-def _odd_kernel(sigma: float) -> int:
-    """A kernel wide enough for three sigmas each side."""
-    return 2 * math.ceil(3 * sigma) + 1
+def blur_pixels(pixels: torch.Tensor, sigma: float) -> torch.Tensor:
+    """uint8 pixels (any leading batch shape) low-passed by a Gaussian of `sigma` pixels, with
+    a kernel three sigmas wide each side; unchanged when `sigma` is 0."""
+    if not sigma:
+        return pixels
+    return tvf.gaussian_blur(pixels, 2 * math.ceil(3 * sigma) + 1, [sigma])
 
 
 def resize_crop(crop: Image.Image, input_size: int) -> torch.Tensor:

@@ -54,6 +54,17 @@ def test_the_engine_loads_a_trained_cnn_and_scores_it_as_training_did(
     assert engine_scores.macro_f1 == pytest.approx(best.val_macro_f1)
 
 
+def test_a_cnn_validated_on_blurred_faces_is_served_and_scored_with_the_same_blur(
+    faces: Path, tmp_path: Path
+) -> None:
+    train, val = load_split(faces, "imagefolder", "train"), load_split(faces, "imagefolder", "val")
+    config = CnnTrainingConfig(arch="resnet18", input_size=32, epochs=1, serve_blur=1.5)
+    (result,) = train_cnn(config, train, val, tmp_path, device="cpu")
+    settings = checkpoint_settings(EngineSettings(device="cpu"), tmp_path)
+    assert settings.cnn.blur_sigma == 1.5
+    assert evaluate_engine(settings, val).report.accuracy == pytest.approx(result.val_accuracy)
+
+
 def test_one_setting_switches_the_engine_to_a_trained_cnn(
     trained: tuple[Path, EpochResult],
 ) -> None:
