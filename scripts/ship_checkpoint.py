@@ -1,10 +1,9 @@
 """Copy a `ferbot train cnn` run into the package as a named engine checkpoint.
 
-    python scripts/ship_checkpoint.py runs/fer2013-resnet18 fer2013-resnet18 --serve-blur 3.5
+    python scripts/ship_checkpoint.py runs/fer2013-resnet18 fer2013-resnet18
 
-The CNN is stored in float16 and `--serve-blur` recorded in its metadata (see
-`fer_engine.train.shipping`; benchmarks/split_sharpness.py measures the blur a training split
-needs). `engine.head.checkpoint = "NAME"` then selects it.
+The CNN is stored in float16, its metadata (with the blur it was trained to be served with)
+as it is (see `fer_engine.train.shipping`). `engine.head.checkpoint = "NAME"` then selects it.
 """
 
 import argparse
@@ -18,9 +17,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("run", type=Path, help="a `ferbot train cnn` output folder")
     parser.add_argument("name", help="the checkpoint's name under fer_engine/weights/")
-    parser.add_argument("--serve-blur", type=float, default=0.0, help="sigma in pixels")
     args = parser.parse_args()
-    print(ship_checkpoint(args.run, WEIGHTS / args.name, args.serve_blur))
+    print(ship_checkpoint(args.run, WEIGHTS / args.name))
 
 
 if __name__ == "__main__":

@@ -87,10 +87,13 @@ def test_a_shipped_checkpoint_predicts_as_the_trained_one_in_half_the_bytes(
     assert size < 0.6 * (trained[0] / CNN_WEIGHTS_FILE).stat().st_size
 
 
-def test_a_checkpoint_shipped_with_a_blur_is_served_with_it(
-    trained: tuple[Path, EpochResult], tmp_path: Path
+def test_a_shipped_checkpoint_is_served_with_the_blur_it_was_validated_with(
+    faces: Path, tmp_path: Path
 ) -> None:
-    shipped = ship_checkpoint(trained[0], tmp_path / "shipped", serve_blur=1.5)
+    train, val = load_split(faces, "imagefolder", "train"), load_split(faces, "imagefolder", "val")
+    config = CnnTrainingConfig(arch="resnet18", input_size=32, epochs=1, serve_blur=1.5)
+    train_cnn(config, train, val, tmp_path / "run", device="cpu")
+    shipped = ship_checkpoint(tmp_path / "run", tmp_path / "shipped")
     head = EngineSettings().head.model_copy(update={"checkpoint": str(shipped)})
     pipeline = load_pipeline(EngineSettings(device="cpu", head=head))
     assert pipeline.cnn.blur_sigma == 1.5
