@@ -49,8 +49,18 @@ def train() -> None:
 @_DATA
 @_LAYOUT
 @click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path))
-@click.option("--arch", type=click.Choice(["densenet121", "resnet18", "vgg16"]), default="resnet18")
-@click.option("--augment", type=click.Choice(["none", "flip", "rotate", "crop"]), default="flip")
+@click.option(
+    "--arch",
+    type=click.Choice(["densenet121", "resnet18", "vgg16", "fer_vgg"]),
+    default="resnet18",
+    help="fer_vgg: a VGG-style net for 48 px grey faces, trained from scratch.",
+)
+@click.option(
+    "--augment",
+    type=click.Choice(["none", "flip", "rotate", "crop", "full"]),
+    default="flip",
+    help="full: crop, flip, rotation and random erasing together.",
+)
 @click.option("--init", type=click.Choice(["none", "imagenet"]), default="none")
 @click.option("--input-size", type=int, default=48, show_default=True)
 @click.option("--margin", type=float, default=0.0, show_default=True)
@@ -58,16 +68,14 @@ def train() -> None:
 @click.option("--patience", type=int, default=5, show_default=True, help="Early stopping.")
 @click.option("--batch-size", type=int, default=64, show_default=True)
 @click.option("--lr", type=float, default=1e-3, show_default=True)
+@click.option("--weight-decay", type=float, default=1e-4, show_default=True)
+@click.option("--optimizer", type=click.Choice(["adamw", "sgd"]), default="adamw")
+@click.option("--label-smoothing", type=float, default=0.0, show_default=True)
+@click.option("--flip-tta/--no-flip-tta", default=False, help="Also read each face mirrored.")
+@click.option("--width", type=int, default=32, show_default=True, help="fer_vgg's first width.")
 @click.option("--balance", type=click.Choice(["none", "loss", "sampler"]), default="none")
-@click.option(
-    "--serve-blur",
-    type=float,
-    default=0.0,
-    show_default=True,
-    help="Gaussian sigma (px) for val faces and, via the checkpoint, every served face: "
-    "for training faces blurrier than real ones (benchmarks/split_sharpness.py).",
-)
 @click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--resume", is_flag=True, help="Continue the run saved in OUT where it stopped.")
 @_DEVICE
 @_THREADS
 def train_cnn_command(
@@ -76,14 +84,20 @@ def train_cnn_command(
     out: Path,
     device: str,
     threads: int | None,
+    resume: bool,
     **options: object,
 ) -> None:
     """Train a CNN on DATA's train split, stopping early on its val split.
 
-    OUT becomes an engine checkpoint (cnn.safetensors + a cnn head); run the same command
-    again to resume an interrupted run.
+    OUT becomes an engine checkpoint (cnn.safetensors + a cnn head) and gets curves.png after
+    every epoch; the same command with --resume continues an interrupted run.
     """
-    from fer_engine.train.cnn_training import CnnTrainingConfig, train_cnn
+    from fer_engine.train.cnn_training import (
+        CnnTrainingConfig,
+        RunExists,
+        RunMismatch,
+        train_cnn,
+    )
 
     _set_threads(threads)
     config = CnnTrainingConfig(**options)
@@ -94,7 +108,10 @@ def train_cnn_command(
         raise click.ClickException(str(exc)) from exc
     note = f"{data} ({layout}): {len(train_split.images)} train, {len(val_split.images)} val"
     click.echo(note, err=True)
-    history = train_cnn(config, train_split, val_split, out, device, note)
+    try:
+        history = train_cnn(config, train_split, val_split, out, device, note, resume)
+    except (RunExists, RunMismatch) as exc:
+        raise click.ClickException(str(exc)) from exc
     best = max(history, key=lambda result: result.val_accuracy)
     click.echo(
         f"best epoch {best.epoch}: val accuracy {best.val_accuracy:.4f}, "

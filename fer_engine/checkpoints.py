@@ -106,7 +106,7 @@ def with_checkpoint_cnn(settings: EngineSettings, folder: Path) -> EngineSetting
             "arch": metadata.cnn_arch,
             "weights": str(folder / CNN_WEIGHTS_FILE),
             "input_size": metadata.cnn_input_size,
-            "blur_sigma": float(metadata.training.get("serve_blur_sigma", 0.0)),
+            "flip_tta": bool(metadata.training.get("config", {}).get("flip_tta", False)),
         }
     )
     # Heads record the margin of their features; `ferbot train cnn` runs, their config's.

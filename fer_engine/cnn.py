@@ -1,8 +1,7 @@
 """The CNN branch: a torchvision backbone that turns face crops into pooled features and tokens."""
 
-import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import torch
@@ -16,6 +15,7 @@ from fer_engine.errors import ModelUnavailable
 from fer_engine.faceapi.bundled import EXPRESSION_WEIGHTS, load_expression_features
 from fer_engine.faceapi.expression_net import ExpressionFeatures
 from fer_engine.faces import FaceBox, square_crop
+from fer_engine.fer_vgg import build_fer_vgg, width_of
 from fer_engine.settings import CnnSettings
 
 _WEIGHTS_SETTING = "engine.cnn.weights"
@@ -28,21 +28,37 @@ class Backbone:
     """How to build one architecture and where its feature map and classifier live."""
 
     build: Callable[..., nn.Module]
-    imagenet_weights: str
+    imagenet_weights: str | None
     # State-dict prefix of the final classification layer, which a fine-tuned checkpoint
     # trained for 7 classes replaces; everything else must match exactly.
     classifier_prefix: str
+    # Nets trained on grey faces (FER2013) see colour photos as grey too, as in training.
+    grey: bool = False
+    # Build arguments a saved state dict implies (a width), so a checkpoint describes itself.
+    shape_of: Callable[[dict[str, torch.Tensor]], dict[str, int]] = field(default=lambda state: {})
 
 
 BACKBONES: dict[str, Backbone] = {
     "densenet121": Backbone(torchvision.models.densenet121, "DEFAULT", "classifier."),
     "resnet18": Backbone(torchvision.models.resnet18, "DEFAULT", "fc."),
     "vgg16": Backbone(torchvision.models.vgg16, "DEFAULT", "classifier.6."),
+    "fer_vgg": Backbone(
+        build_fer_vgg,
+        None,
+        "classifier.1.",
+        grey=True,
+        shape_of=lambda state: {"width": width_of(state)},
+    ),
 }
 
 
 class CnnFeatures(nn.Module):
-    """Pooled features (the study's 1024-d for DenseNet121) and a grid of spatial tokens."""
+    """Pooled features (the study's 1024-d for DenseNet121) and a grid of spatial tokens.
+
+    With `flip_tta` every face is also read mirrored and the two feature maps averaged: a
+    face's expression is symmetric enough that this removes some of a net's noise, and since
+    pooling and the last layer are linear it equals averaging the two logits.
+    """
 
     def __init__(
         self,
@@ -50,20 +66,21 @@ class CnnFeatures(nn.Module):
         model: nn.Module,
         token_grid: int,
         input_size: int,
-        blur_sigma: float = 0.0,
+        flip_tta: bool = False,
     ) -> None:
         super().__init__()
         self.arch = arch
         self.token_grid = token_grid
         self.input_size = input_size
-        self.blur_sigma = blur_sigma
+        self.flip_tta = flip_tta
+        self.grey = BACKBONES[arch].grey
         self.model = model
         self.pooled_dim, self.token_dim = self._dims()
 
     def preprocess(self, image: Image.Image, box: FaceBox, margin: float) -> torch.Tensor:
-        """The face as a square crop with `margin`, resized, low-passed when `blur_sigma` says
-        so, and ImageNet-normalised."""
-        return preprocess_crop(square_crop(image, box, margin), self.input_size, self.blur_sigma)
+        """The face as a square crop with `margin` (grey for nets trained on grey faces),
+        resized and ImageNet-normalised."""
+        return preprocess_crop(square_crop(image, box, margin), self.input_size, self.grey)
 
     def feature_map(self, pixels: torch.Tensor) -> torch.Tensor:
         if self.arch == "densenet121":
@@ -77,6 +94,8 @@ class CnnFeatures(nn.Module):
     def forward(self, pixels: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """(batch, pooled_dim) features and (batch, token_grid**2, token_dim) tokens."""
         fmap = self.feature_map(pixels)
+        if self.flip_tta:
+            fmap = (fmap + self.feature_map(pixels.flip(-1)).flip(-1)) / 2
         tokens = nn.functional.adaptive_avg_pool2d(fmap, self.token_grid).flatten(2).transpose(1, 2)
         if self.arch == "vgg16":
             # VGG's features are its 4096-d penultimate layer, as the study used it.
@@ -91,25 +110,23 @@ class CnnFeatures(nn.Module):
             return self.model.classifier.in_features, self.model.classifier.in_features
         if self.arch == "resnet18":
             return self.model.fc.in_features, self.model.fc.in_features
+        if self.arch == "fer_vgg":
+            return self.model.classifier[-1].in_features, self.model.classifier[-1].in_features
         return self.model.classifier[-1].in_features, self.model.features[-3].out_channels
 
 
-def preprocess_crop(crop: Image.Image, input_size: int, blur_sigma: float = 0.0) -> torch.Tensor:
-    """A face crop as the (3, size, size) ImageNet-normalised tensor the backbone expects,
-    blurred at its input size by a Gaussian of `blur_sigma` pixels when that is not 0."""
-    return normalize_pixels(blur_pixels(resize_crop(crop, input_size), blur_sigma))
+def preprocess_crop(crop: Image.Image, input_size: int, grey: bool = False) -> torch.Tensor:
+    """A face crop as the (3, size, size) ImageNet-normalised tensor the backbone expects."""
+    return normalize_pixels(resize_crop(crop, input_size, grey))
 
 
-def blur_pixels(pixels: torch.Tensor, sigma: float) -> torch.Tensor:
-    """uint8 pixels (any leading batch shape) low-passed by a Gaussian of `sigma` pixels, with
-    a kernel three sigmas wide each side; unchanged when `sigma` is 0."""
-    if not sigma:
-        return pixels
-    return tvf.gaussian_blur(pixels, 2 * math.ceil(3 * sigma) + 1, [sigma])
+def resize_crop(crop: Image.Image, input_size: int, grey: bool = False) -> torch.Tensor:
+    """A face crop resized to (3, size, size) uint8: what training keeps in memory and augments.
 
-
-def resize_crop(crop: Image.Image, input_size: int) -> torch.Tensor:
-    """A face crop resized to (3, size, size) uint8: what training keeps in memory and augments."""
+    `grey` keeps three (equal) channels, so one input layout serves every backbone.
+    """
+    if grey:
+        crop = crop.convert("L").convert("RGB")
     return tvf.pil_to_tensor(crop.resize((input_size, input_size), Image.Resampling.BILINEAR))
 
 
@@ -154,10 +171,9 @@ def load_cnn(settings: CnnSettings, offline: bool) -> CnnBranch:
                 "a safetensors checkpoint or 'none'",
             ) from exc
     else:
-        model = backbone.build(weights=None)
-        _load_checkpoint(model, Path(settings.weights), settings.arch, backbone.classifier_prefix)
+        model = _load_checkpoint(Path(settings.weights), settings.arch, backbone)
     return CnnFeatures(
-        settings.arch, model, settings.token_grid, settings.input_size, settings.blur_sigma
+        settings.arch, model, settings.token_grid, settings.input_size, settings.flip_tta
     ).eval()
 
 
@@ -170,14 +186,24 @@ def _load_expression_net(settings: CnnSettings) -> ExpressionFeatures:
     return load_expression_features(settings.token_grid, path)
 
 
-def _load_checkpoint(model: nn.Module, path: Path, arch: str, classifier_prefix: str) -> None:
+def _load_checkpoint(path: Path, arch: str, backbone: Backbone) -> nn.Module:
     if not path.is_file():
         raise ModelUnavailable(
             f"CNN checkpoint {path} does not exist",
             _WEIGHTS_SETTING,
             "a safetensors checkpoint, 'imagenet' or 'none'",
         )
-    state = {k: v for k, v in load_file(path).items() if not k.startswith(classifier_prefix)}
+    classifier_prefix = backbone.classifier_prefix
+    saved = load_file(path)
+    try:
+        model = backbone.build(weights=None, **backbone.shape_of(saved))
+    except KeyError as exc:
+        raise ModelUnavailable(
+            f"CNN checkpoint {path} is not a {arch} (no {exc})",
+            _WEIGHTS_SETTING,
+            f"a {arch} checkpoint, or engine.cnn.arch to the checkpoint's architecture",
+        ) from exc
+    state = {k: v for k, v in saved.items() if not k.startswith(classifier_prefix)}
     missing, unexpected = model.load_state_dict(state, strict=False)
     missing = [k for k in missing if not k.startswith(classifier_prefix)]
     if missing or unexpected:
@@ -187,3 +213,4 @@ def _load_checkpoint(model: nn.Module, path: Path, arch: str, classifier_prefix:
             _WEIGHTS_SETTING,
             f"a {arch} checkpoint, or engine.cnn.arch to the checkpoint's architecture",
         )
+    return model

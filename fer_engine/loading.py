@@ -34,7 +34,7 @@ def resolve_device(name: str) -> torch.device:
 
 def head_folder(checkpoint: str) -> Path:
     """`bundled` is the expression net's own classifier; a folder that exists is itself; any
-    other name is a checkpoint shipped in the package (`fer2013-resnet18`), so a setting can
+    other name is a checkpoint shipped in the package (`fer2013-fer_vgg`), so a setting can
     name one without knowing where ferbot is installed."""
     if checkpoint == "bundled":
         return EXPRESSION_HEAD

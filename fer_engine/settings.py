@@ -35,25 +35,28 @@ class FaceSettings(_Section):
 class CnnSettings(_Section):
     """The CNN branch: the bundled expression net or a torchvision backbone, and its weights."""
 
-    arch: Literal["faceapi_expression", "densenet121", "resnet18", "vgg16"] = "faceapi_expression"
+    arch: Literal["faceapi_expression", "densenet121", "resnet18", "vgg16", "fer_vgg"] = (
+        "faceapi_expression"
+    )
     weights: str = "bundled"
     input_size: int = Field(112, ge=32)
     token_grid: int = Field(3, ge=1)
-    # A Gaussian low-pass (sigma in pixels at input_size) on every crop before the CNN, for a
-    # CNN trained on blurrier faces than it serves; a checkpoint that needs it sets it.
-    blur_sigma: float = Field(0.0, ge=0.0)
+    # Also read each face mirrored and average the two; a checkpoint trained for it sets it.
+    flip_tta: bool = False
 
     @model_validator(mode="after")
     def _fits_the_arch(self) -> "CnnSettings":
         bundled_net = self.arch == "faceapi_expression"
-        if bundled_net and self.blur_sigma:
-            raise ValueError("faceapi_expression crops as face-api does: blur_sigma must be 0")
+        if bundled_net and self.flip_tta:
+            raise ValueError("faceapi_expression crops as face-api does: flip_tta must be false")
         if bundled_net and self.input_size != BUNDLED_INPUT_SIZE:
             raise ValueError(f"faceapi_expression takes input_size {BUNDLED_INPUT_SIZE}")
         if bundled_net and self.weights in ("imagenet", "none"):
             raise ValueError("faceapi_expression weights are 'bundled' or a converted file")
         if not bundled_net and self.weights == "bundled":
             raise ValueError(f"no bundled weights for {self.arch}: use imagenet, none or a path")
+        if self.arch == "fer_vgg" and self.weights == "imagenet":
+            raise ValueError("fer_vgg has no ImageNet weights: use a trained checkpoint or none")
         return self
 
 

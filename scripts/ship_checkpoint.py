@@ -1,9 +1,9 @@
 """Copy a `ferbot train cnn` run into the package as a named engine checkpoint.
 
-    python scripts/ship_checkpoint.py runs/fer2013-resnet18 fer2013-resnet18
+    python scripts/ship_checkpoint.py runs/fer2013-fer_vgg32 fer2013-fer_vgg
 
-The CNN is stored in float16, its metadata (with the blur it was trained to be served with)
-as it is (see `fer_engine.train.shipping`). `engine.head.checkpoint = "NAME"` then selects it.
+The CNN is stored in float16, its metadata as it is (see `fer_engine.train.shipping`).
+`engine.head.checkpoint = "NAME"` then selects it.
 """
 
 import argparse

@@ -32,14 +32,17 @@ def face_crop(image: LabelledImage, margin: float) -> Image.Image:
     return square_crop(picture, box, margin)
 
 
-def load_face_pixels(split: DatasetSplit, input_size: int, margin: float, desc: str) -> FacePixels:
-    """Every image of `split` cropped and resized; unreadable ones are skipped and counted."""
+def load_face_pixels(
+    split: DatasetSplit, input_size: int, margin: float, desc: str, grey: bool = False
+) -> FacePixels:
+    """Every image of `split` cropped and resized (grey for nets that read grey faces);
+    unreadable ones are skipped and counted."""
     crops: list[torch.Tensor] = []
     labels: list[int] = []
     skipped: Counter[str] = Counter(split.skipped)
     for image in tqdm(split.images, desc=desc, unit="img", mininterval=5):
         try:
-            crops.append(resize_crop(face_crop(image, margin), input_size))
+            crops.append(resize_crop(face_crop(image, margin), input_size, grey))
         except (BadImage, OSError) as exc:
             log.info("skipping %s: %s", image.name, exc)
             skipped["unreadable image"] += 1

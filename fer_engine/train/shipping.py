@@ -12,7 +12,7 @@ def ship_checkpoint(run: Path, target: Path) -> Path:
     """`run` (a `ferbot train cnn` folder) copied to `target` with its CNN in float16.
 
     float16 halves what git and the wheel carry; the engine loads it into its float32 model.
-    The metadata goes as it is, with the blur the run was validated with (`--serve-blur`).
+    The metadata goes as it is, with how the run reads faces (its crop, flip_tta).
     """
     target.mkdir(parents=True, exist_ok=True)
     state = load_file(run / CNN_WEIGHTS_FILE)

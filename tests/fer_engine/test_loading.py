@@ -54,22 +54,12 @@ def test_asking_for_cuda_without_a_gpu_names_the_setting() -> None:
 
 
 def test_a_bare_name_is_a_checkpoint_shipped_in_the_package() -> None:
-    assert head_folder("fer2013-resnet18") == WEIGHTS / "fer2013-resnet18"
-
-
-def test_the_shipped_fer2013_resnet18_serves_its_cnn_with_the_blur_it_was_trained_for() -> None:
-    head = EngineSettings().head.model_copy(update={"checkpoint": "fer2013-resnet18"})
-    pipeline = load_pipeline(EngineSettings(device="cpu", head=head))
-    assert (pipeline.cnn.arch, pipeline.cnn.input_size, pipeline.cnn.blur_sigma) == (
-        "resnet18",
-        48,
-        3.5,
-    )
+    assert head_folder("fer2013-fer_vgg") == WEIGHTS / "fer2013-fer_vgg"
 
 
 def test_a_folder_that_exists_is_taken_as_it_is(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "fer2013-resnet18").mkdir()
-    assert head_folder("fer2013-resnet18") == Path("fer2013-resnet18")
+    (tmp_path / "fer2013-fer_vgg").mkdir()
+    assert head_folder("fer2013-fer_vgg") == Path("fer2013-fer_vgg")

@@ -13,7 +13,13 @@ from bot.cli import main
 from fer_engine.checkpoints import CNN_WEIGHTS_FILE
 from fer_engine.loading import load_pipeline
 from fer_engine.settings import EngineSettings
-from fer_engine.train.cnn_training import STATE_FILE, CnnTrainingConfig, EpochResult, train_cnn
+from fer_engine.train.cnn_training import (
+    CURVES_FILE,
+    STATE_FILE,
+    CnnTrainingConfig,
+    EpochResult,
+    train_cnn,
+)
 from fer_engine.train.datasets import load_split
 from fer_engine.train.evaluation import checkpoint_settings, evaluate_engine
 from fer_engine.train.report import write_study_report
@@ -54,15 +60,21 @@ def test_the_engine_loads_a_trained_cnn_and_scores_it_as_training_did(
     assert engine_scores.macro_f1 == pytest.approx(best.val_macro_f1)
 
 
-def test_a_cnn_validated_on_blurred_faces_is_served_and_scored_with_the_same_blur(
+def test_a_cnn_validated_with_flip_tta_is_served_and_scored_with_it(
     faces: Path, tmp_path: Path
 ) -> None:
     train, val = load_split(faces, "imagefolder", "train"), load_split(faces, "imagefolder", "val")
-    config = CnnTrainingConfig(arch="resnet18", input_size=32, epochs=1, serve_blur=1.5)
+    config = CnnTrainingConfig(
+        arch="fer_vgg", width=8, input_size=32, epochs=1, augment="full", flip_tta=True
+    )
     (result,) = train_cnn(config, train, val, tmp_path, device="cpu")
     settings = checkpoint_settings(EngineSettings(device="cpu"), tmp_path)
-    assert settings.cnn.blur_sigma == 1.5
+    assert (settings.cnn.arch, settings.cnn.flip_tta) == ("fer_vgg", True)
     assert evaluate_engine(settings, val).report.accuracy == pytest.approx(result.val_accuracy)
+
+
+def test_training_draws_its_curves_after_every_epoch(trained: tuple[Path, EpochResult]) -> None:
+    assert (trained[0] / CURVES_FILE).stat().st_size > 1000
 
 
 def test_one_setting_switches_the_engine_to_a_trained_cnn(
@@ -87,16 +99,14 @@ def test_a_shipped_checkpoint_predicts_as_the_trained_one_in_half_the_bytes(
     assert size < 0.6 * (trained[0] / CNN_WEIGHTS_FILE).stat().st_size
 
 
-def test_a_shipped_checkpoint_is_served_with_the_blur_it_was_validated_with(
-    faces: Path, tmp_path: Path
-) -> None:
+def test_a_shipped_checkpoint_keeps_reading_faces_mirrored_too(faces: Path, tmp_path: Path) -> None:
     train, val = load_split(faces, "imagefolder", "train"), load_split(faces, "imagefolder", "val")
-    config = CnnTrainingConfig(arch="resnet18", input_size=32, epochs=1, serve_blur=1.5)
+    config = CnnTrainingConfig(arch="fer_vgg", width=8, input_size=32, epochs=1, flip_tta=True)
     train_cnn(config, train, val, tmp_path / "run", device="cpu")
     shipped = ship_checkpoint(tmp_path / "run", tmp_path / "shipped")
     head = EngineSettings().head.model_copy(update={"checkpoint": str(shipped)})
     pipeline = load_pipeline(EngineSettings(device="cpu", head=head))
-    assert pipeline.cnn.blur_sigma == 1.5
+    assert pipeline.cnn.flip_tta
 
 
 def test_the_report_sets_a_cnn_run_beside_the_study(
@@ -126,7 +136,7 @@ def test_an_interrupted_cnn_training_resumes_after_its_last_finished_epoch(
     done = len(torch.load(out / STATE_FILE, weights_only=False)["history"])
     assert 1 <= done < 4
 
-    result = CliRunner().invoke(main, [str(arg) for arg in command[1:]])
+    result = CliRunner().invoke(main, [str(arg) for arg in [*command[1:], "--resume"]])
     assert result.exit_code == 0, result.output
     epochs = [
         int(line.split(":")[0].split()[1])
@@ -136,6 +146,25 @@ def test_an_interrupted_cnn_training_resumes_after_its_last_finished_epoch(
     assert epochs[0] == done + 1
     history = json.loads((out / "history.json").read_text())
     assert [row["epoch"] for row in history] == list(range(1, len(history) + 1))
+
+
+def test_a_folder_holding_a_run_is_not_continued_without_resume(
+    faces: Path, trained: tuple[Path, EpochResult]
+) -> None:
+    args = ["train", "cnn", "--data", str(faces), "--out", str(trained[0])]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1
+    assert "already holds a run: add --resume to continue it" in result.output
+
+
+def test_resuming_with_other_settings_names_them_in_one_line(
+    faces: Path, trained: tuple[Path, EpochResult]
+) -> None:
+    args = ["train", "cnn", "--data", str(faces), "--out", str(trained[0]), "--resume"]
+    result = CliRunner().invoke(main, [*args, "--input-size", "32", "--lr", "0.5"])
+    assert result.exit_code == 1
+    assert "holds a run with other settings (epochs, lr, patience differ)" in result.output
+    assert "Traceback" not in result.output
 
 
 def test_a_dataset_in_the_wrong_layout_stops_training_with_one_line(tmp_path: Path) -> None:
