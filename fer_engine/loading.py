@@ -14,6 +14,8 @@ from fer_engine.faceapi.bundled import EXPRESSION_HEAD, WEIGHTS, load_ssd
 from fer_engine.faceapi.face_detector import SsdFaceDetector
 from fer_engine.faces import FaceDetector, HaarDetector, WholeImageDetector
 from fer_engine.pipeline import FacePreparer, Pipeline
+from fer_engine.retinaface.bundled import load_retinaface
+from fer_engine.retinaface.face_detector import RetinaFaceDetector
 from fer_engine.settings import EngineSettings, FaceSettings
 from fer_engine.text_encoder import load_text_encoder
 
@@ -46,6 +48,10 @@ def build_detector(settings: FaceSettings, device: torch.device) -> FaceDetector
     """The face detector `settings.detector` names."""
     if settings.detector == "ssd":
         return SsdFaceDetector(load_ssd(device), settings.min_confidence)
+    if settings.detector == "retinaface":
+        return RetinaFaceDetector(
+            load_retinaface(device), settings.detect_max_side, settings.retinaface_min_confidence
+        )
     if settings.detector == "whole_image":
         return WholeImageDetector()
     return HaarDetector(settings)

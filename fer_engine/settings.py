@@ -23,8 +23,10 @@ class ImageSettings(_Section):
 class FaceSettings(_Section):
     """How faces are found and cropped."""
 
-    detector: Literal["ssd", "haar", "whole_image"] = "ssd"
+    detector: Literal["ssd", "retinaface", "haar", "whole_image"] = "ssd"
     min_confidence: float = Field(0.5, gt=0.0, lt=1.0)
+    # RetinaFace scores faces on another scale than the SSD (see config.toml for the numbers).
+    retinaface_min_confidence: float = Field(0.8, gt=0.0, lt=1.0)
     max_faces: int = Field(5, ge=1)
     margin: float = Field(0.25, ge=0.0, le=2.0)
     min_face_px: int = Field(24, ge=1)

@@ -7,7 +7,7 @@ Reads model/ssd_mobilenetv1_model and model/face_expression_model (manifests + .
 reorders kernels into PyTorch's layouts (conv HWIO -> OIHW, depthwise HWC1 -> C1HW), keeps
 the uint8 quantisation (the files stay small; loading dequantizes exactly as TF.js does),
 turns the expression classifier into a `cnn` head in ferbot's class order, and writes
-everything with a licence file into fer_engine/weights/.
+everything into fer_engine/weights/, with its section of the licence file there.
 """
 
 import argparse
@@ -31,6 +31,7 @@ from fer_engine.faceapi.bundled import (
 from fer_engine.faceapi.expression_net import FEATURES, INPUT_SIZE
 from fer_engine.faceapi.weights import TfjsTensor, read_manifest, save_quantized
 from fer_engine.heads import HeadSpec, build_head
+from fer_engine.weights_licence import write_licence_section
 
 FACEAPI_LABELS = ["neutral", "happy", "sad", "angry", "fearful", "disgusted", "surprised"]
 Layout = Callable[[np.ndarray], np.ndarray]
@@ -156,7 +157,7 @@ def main() -> None:
     save_quantized(EXPRESSION_WEIGHTS, expression_state(expression))
     save_expression_head(expression, EXPRESSION_HEAD)
     licence = (args.package / "LICENSE").read_text()
-    (WEIGHTS / "LICENSE.md").write_text(LICENCE.format(version=version, licence=licence))
+    write_licence_section(WEIGHTS / "LICENSE.md", LICENCE.format(version=version, licence=licence))
 
     load_ssd(torch.device("cpu"))  # strict loading: every tensor found its place
     load_expression_features(token_grid=1)

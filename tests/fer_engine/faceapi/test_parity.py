@@ -15,6 +15,7 @@ from fer_engine.faceapi.bundled import EXPRESSION_HEAD, load_expression_features
 from fer_engine.faceapi.face_detector import SsdFaceDetector
 from fer_engine.faces import FaceBox
 from fer_engine.heads import HeadInputs
+from tests.fer_engine.face_parity import assert_same_faces
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "faceapi"
 REFERENCE = json.loads((FIXTURES / "reference.json").read_text())
@@ -60,11 +61,7 @@ def test_the_detector_finds_face_apis_faces_within_a_pixel(
     detector: SsdFaceDetector, name: str
 ) -> None:
     expected = REFERENCE["photos"][name]["faces"]
-    found = detector.detect(photo(name))
-    assert len(found) == len(expected)
-    for ours, theirs in zip(found, expected, strict=True):  # both best score first
-        assert [ours.x, ours.y, ours.w, ours.h] == pytest.approx(theirs["box"], abs=1.0)
-        assert ours.score == pytest.approx(theirs["score"], abs=1e-3)
+    assert_same_faces(detector.detect(photo(name)), expected, score_tolerance=1e-3)
 
 
 @pytest.mark.parametrize("name", PHOTOS)
