@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from licence_sections import write_section
 
 from fer_engine.checkpoints import HeadMetadata, save_head
 from fer_engine.emotions import reorder_to_emotions
@@ -156,7 +157,7 @@ def main() -> None:
     save_quantized(EXPRESSION_WEIGHTS, expression_state(expression))
     save_expression_head(expression, EXPRESSION_HEAD)
     licence = (args.package / "LICENSE").read_text()
-    (WEIGHTS / "LICENSE.md").write_text(LICENCE.format(version=version, licence=licence))
+    write_section(WEIGHTS / "LICENSE.md", LICENCE.format(version=version, licence=licence))
 
     load_ssd(torch.device("cpu"))  # strict loading: every tensor found its place
     load_expression_features(token_grid=1)
