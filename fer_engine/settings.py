@@ -6,6 +6,8 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 # The bundled expression net's fixed input (face-api's FaceExpressionNet).
 BUNDLED_INPUT_SIZE = 112
+# What surrounds a photo on the zoom-out canvas (fer_engine/zoom_out.py).
+ZoomFill = Literal["edge", "grey", "black", "replicate"]
 
 
 class _Section(BaseModel):
@@ -30,6 +32,19 @@ class FaceSettings(_Section):
     min_face_px: int = Field(24, ge=1)
     detect_max_side: int = Field(640, ge=64)
     min_neighbors: int = Field(6, ge=1)
+    # When no face is found, look again at the photo centred on a canvas this many times its
+    # size (each in turn until one finds a face): close-ups whose face fills the frame are
+    # missed by detectors made for smaller faces. Empty: no second look.
+    zoom_out: tuple[float, ...] = (2.0, 3.0)
+    # What surrounds the photo on that canvas: "edge" (the mean colour of its border),
+    # "grey", "black", or "replicate" (its border pixels stretched outwards).
+    zoom_out_fill: ZoomFill = "edge"
+
+    @model_validator(mode="after")
+    def _zoom_out_enlarges(self) -> "FaceSettings":
+        if any(scale <= 1.0 for scale in self.zoom_out):
+            raise ValueError("zoom_out scales must be above 1: the canvas is larger than the photo")
+        return self
 
 
 class CnnSettings(_Section):
