@@ -12,11 +12,12 @@ from safetensors.torch import load_file
 from torch import nn
 from torchvision.transforms.v2 import functional as tvf
 
+from fer_engine.alignment import aligned_crop
 from fer_engine.errors import ModelUnavailable
 from fer_engine.faceapi.bundled import EXPRESSION_WEIGHTS, load_expression_features
 from fer_engine.faceapi.expression_net import ExpressionFeatures
 from fer_engine.faces import FaceBox, square_crop
-from fer_engine.settings import CnnSettings
+from fer_engine.settings import CnnSettings, CropKind
 
 _WEIGHTS_SETTING = "engine.cnn.weights"
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
@@ -51,19 +52,26 @@ class CnnFeatures(nn.Module):
         token_grid: int,
         input_size: int,
         blur_sigma: float = 0.0,
+        crop: CropKind = "box",
     ) -> None:
         super().__init__()
         self.arch = arch
         self.token_grid = token_grid
         self.input_size = input_size
         self.blur_sigma = blur_sigma
+        self.crop: CropKind = crop
         self.model = model
         self.pooled_dim, self.token_dim = self._dims()
 
     def preprocess(self, image: Image.Image, box: FaceBox, margin: float) -> torch.Tensor:
-        """The face as a square crop with `margin`, resized, low-passed when `blur_sigma` says
-        so, and ImageNet-normalised."""
-        return preprocess_crop(square_crop(image, box, margin), self.input_size, self.blur_sigma)
+        """The face as a square crop with `margin` (turned level onto ArcFace's template when
+        `crop` is "aligned" and the face has landmarks), resized, low-passed when
+        `blur_sigma` says so, and ImageNet-normalised."""
+        if self.crop == "aligned" and box.landmarks is not None:
+            face = aligned_crop(image, box.landmarks, self.input_size, margin)
+        else:
+            face = square_crop(image, box, margin)
+        return preprocess_crop(face, self.input_size, self.blur_sigma)
 
     def feature_map(self, pixels: torch.Tensor) -> torch.Tensor:
         if self.arch == "densenet121":
@@ -157,7 +165,12 @@ def load_cnn(settings: CnnSettings, offline: bool) -> CnnBranch:
         model = backbone.build(weights=None)
         _load_checkpoint(model, Path(settings.weights), settings.arch, backbone.classifier_prefix)
     return CnnFeatures(
-        settings.arch, model, settings.token_grid, settings.input_size, settings.blur_sigma
+        settings.arch,
+        model,
+        settings.token_grid,
+        settings.input_size,
+        settings.blur_sigma,
+        settings.crop,
     ).eval()
 
 
@@ -167,7 +180,7 @@ def _load_expression_net(settings: CnnSettings) -> ExpressionFeatures:
         raise ModelUnavailable(
             f"expression net weights {path} do not exist", _WEIGHTS_SETTING, "'bundled' or a file"
         )
-    return load_expression_features(settings.token_grid, path)
+    return load_expression_features(settings.token_grid, path, settings.crop)
 
 
 def _load_checkpoint(model: nn.Module, path: Path, arch: str, classifier_prefix: str) -> None:

@@ -8,6 +8,8 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 BUNDLED_INPUT_SIZE = 112
 # What surrounds a photo on the zoom-out canvas (fer_engine/zoom_out.py).
 ZoomFill = Literal["edge", "grey", "black", "replicate"]
+# The crop a CNN reads: a square around the detected box, or turned level by five landmarks.
+CropKind = Literal["box", "aligned"]
 
 
 class _Section(BaseModel):
@@ -57,6 +59,10 @@ class CnnSettings(_Section):
     # A Gaussian low-pass (sigma in pixels at input_size) on every crop before the CNN, for a
     # CNN trained on blurrier faces than it serves; a checkpoint that needs it sets it.
     blur_sigma: float = Field(0.0, ge=0.0)
+    # What the CNN is shown: "box" (a square around the detected box) or "aligned" (turned
+    # level onto a landmark template); faces without landmarks get the box crop either way.
+    # A checkpoint holding its CNN says which it was trained on.
+    crop: CropKind = "box"
 
     @model_validator(mode="after")
     def _fits_the_arch(self) -> "CnnSettings":

@@ -1,7 +1,9 @@
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
 from PIL import Image
 
 from fer_engine.alignment import (
@@ -13,6 +15,17 @@ from fer_engine.alignment import (
     similarity_transform,
     template_in_crop,
 )
+from fer_engine.checkpoints import HeadMetadata, save_head, with_checkpoint_cnn
+from fer_engine.cnn import load_cnn
+from fer_engine.faceapi.expression_net import (
+    FACEAPI_EYE_CENTRE,
+    FACEAPI_EYE_DISTANCE,
+    FACEAPI_TEMPLATE,
+    ExpressionFeatures,
+)
+from fer_engine.faces import FaceBox
+from fer_engine.heads import HeadSpec, build_head
+from fer_engine.settings import CnnSettings, EngineSettings
 from tests.images import face
 
 ANGLE = 20.0
@@ -101,3 +114,46 @@ def test_a_real_photo_rotated_by_20_degrees_aligns_as_the_upright_photo_does() -
     a = np.asarray(aligned_crop(upright, FACE_LANDMARKS, 112), float)
     b = np.asarray(aligned_crop(tilted, tilted_landmarks, 112), float)
     assert np.abs(a - b).mean() < 6.0
+
+
+def test_the_expression_net_frames_an_aligned_face_as_its_box_crop_does() -> None:
+    (rx, ry), (lx, ly) = FACEAPI_TEMPLATE[:2]
+    assert math.hypot(lx - rx, ly - ry) == pytest.approx(FACEAPI_EYE_DISTANCE)
+    assert ((rx + lx) / 2, (ry + ly) / 2) == pytest.approx(FACEAPI_EYE_CENTRE)
+    # ArcFace's face, a tenth larger: the box crop shows less around the face.
+    assert FACEAPI_EYE_DISTANCE / (ARCFACE_TEMPLATE[1][0] - ARCFACE_TEMPLATE[0][0]) == (
+        pytest.approx(1.10, abs=0.01)
+    )
+
+
+def test_aligned_crops_turn_the_face_and_faces_without_landmarks_keep_the_box_crop() -> None:
+    photo = face()
+    bare = FaceBox(85, 93, 164, 192, 0.9)
+    marked = FaceBox(85, 93, 164, 192, 0.9, FACE_LANDMARKS)
+    for box_cnn, aligned_cnn in [
+        (ExpressionFeatures(1), ExpressionFeatures(1, crop="aligned")),
+        (
+            load_cnn(CnnSettings(arch="resnet18", weights="none", input_size=64), True),
+            load_cnn(
+                CnnSettings(arch="resnet18", weights="none", input_size=64, crop="aligned"), True
+            ),
+        ),
+    ]:
+        box_crop = box_cnn.preprocess(photo, marked, 0.25)
+        assert torch.equal(aligned_cnn.preprocess(photo, bare, 0.25), box_crop)
+        assert torch.equal(box_cnn.preprocess(photo, bare, 0.25), box_crop)
+        turned = aligned_cnn.preprocess(photo, marked, 0.25)
+        assert turned.shape == box_crop.shape and not torch.allclose(turned, box_crop)
+
+
+def test_a_checkpoint_trained_on_aligned_crops_serves_aligned_crops(tmp_path: Path) -> None:
+    spec = HeadSpec(kind="cnn", image_dim=512, image_token_dim=512)
+    metadata = HeadMetadata(
+        spec=spec, cnn_arch="resnet18", cnn_input_size=64, training={"crop": "aligned"}
+    )
+    save_head(tmp_path, build_head(spec), metadata)
+    (tmp_path / "cnn.safetensors").write_bytes(b"")
+    assert with_checkpoint_cnn(EngineSettings(), tmp_path).cnn.crop == "aligned"
+    metadata = metadata.model_copy(update={"training": {}})
+    save_head(tmp_path, build_head(spec), metadata)
+    assert with_checkpoint_cnn(EngineSettings(), tmp_path).cnn.crop == "box"
