@@ -1,8 +1,9 @@
 """Typed settings of the engine: the `[engine]` tables of config.toml."""
 
-from typing import Literal
+import json
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 # The bundled expression net's fixed input (face-api's FaceExpressionNet).
 BUNDLED_INPUT_SIZE = 112
@@ -41,6 +42,12 @@ class FaceSettings(_Section):
     # What surrounds the photo on that canvas: "edge" (the mean colour of its border),
     # "grey", "black", or "replicate" (its border pixels stretched outwards).
     zoom_out_fill: ZoomFill = "edge"
+
+    @field_validator("zoom_out", mode="before")
+    @classmethod
+    def _zoom_out_from_text(cls, value: Any) -> Any:
+        # The environment gives text: FERBOT_ENGINE__FACES__ZOOM_OUT='[]' turns the pass off.
+        return json.loads(value) if isinstance(value, str) else value
 
     @model_validator(mode="after")
     def _zoom_out_enlarges(self) -> "FaceSettings":

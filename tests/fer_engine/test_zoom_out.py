@@ -1,8 +1,11 @@
+from pathlib import Path
+
 import numpy as np
 import pytest
 import torch
 from PIL import Image
 
+from bot.settings import load_settings
 from fer_engine.faceapi.bundled import load_ssd
 from fer_engine.faceapi.face_detector import SsdFaceDetector
 from fer_engine.faces import FaceBox, HaarDetector
@@ -130,6 +133,14 @@ def test_zoom_out_is_a_pass_around_any_configured_detector_and_can_be_turned_off
 def test_zoom_out_scales_must_enlarge_the_photo() -> None:
     with pytest.raises(ValueError, match="above 1"):
         FaceSettings(zoom_out=(1.0, 2.0))
+
+
+def test_the_environment_sets_the_scales_or_turns_the_pass_off(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.toml"
+    empty.write_text("")
+    for text, scales in [("[]", ()), ("[3, 4.5]", (3.0, 4.5))]:
+        environ = {"FERBOT_ENGINE__FACES__ZOOM_OUT": text}
+        assert load_settings(empty, environ=environ).engine.faces.zoom_out == scales
 
 
 def close_up() -> Image.Image:
