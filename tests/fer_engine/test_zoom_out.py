@@ -117,7 +117,7 @@ def test_zoom_out_is_a_pass_around_any_configured_detector_and_can_be_turned_off
     cpu = torch.device("cpu")
     for name in ("ssd", "haar"):
         wrapped = build_detector(FaceSettings(detector=name), cpu)
-        assert isinstance(wrapped, ZoomOutDetector) and wrapped.scales == (2.0, 3.0)
+        assert isinstance(wrapped, ZoomOutDetector) and wrapped.scales == (3.0, 4.0)
         bare = build_detector(FaceSettings(detector=name, zoom_out=()), cpu)
         assert not isinstance(bare, ZoomOutDetector)
         assert type(without_zoom_out(wrapped)) is type(bare)
