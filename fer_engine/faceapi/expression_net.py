@@ -18,13 +18,14 @@ INPUT_SIZE = 112
 FEATURES = 256
 _MEAN_RGB = (122.782, 117.001, 104.298)
 _BLOCK_CHANNELS = [(3, 32), (32, 64), (64, 128), (128, 256)]
-# Where face-api's box crop puts the eyes, as fractions of its side: over 220 faces the
-# bundled SSD finds (realphotos-dev and face-api's samples), OpenCV's eye cascade puts them
-# 0.347 of the side apart, their midpoint at x 0.50, y 0.374 (benchmarks/faceapi_framing.py).
-# ArcFace's template reframed so (1.10 times its size): an aligned crop shows the net a face
-# as large and as placed as its box crop did, only level.
-FACEAPI_EYE_DISTANCE = 0.347
-FACEAPI_EYE_CENTRE = (0.5, 0.374)
+# Where face-api's box crop puts the eyes, as fractions of its side: in 216 faces the bundled
+# SSD finds (realphotos-dev's close-ups and face-api's samples), OpenCV's eye cascade puts
+# them 0.348 of the side apart (quartiles 0.32-0.37), their midpoint at x 0.50, y 0.378
+# (0.36-0.40; face-api's turned sample faces alone: 0.31 apart, y 0.42), measured by
+# benchmarks/faceapi_framing.py. ArcFace's template reframed so (1.11 times its size): an
+# aligned crop shows the net a face as large and as placed as its box crop did, only level.
+FACEAPI_EYE_DISTANCE = 0.348
+FACEAPI_EYE_CENTRE = (0.5, 0.378)
 FACEAPI_TEMPLATE = reframed_template(ARCFACE_TEMPLATE, FACEAPI_EYE_DISTANCE, FACEAPI_EYE_CENTRE)
 
 
