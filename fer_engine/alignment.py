@@ -88,27 +88,6 @@ def alignment_matrix(
     return similarity_transform(landmarks, template_in_crop(template, size, margin))
 
 
-def warp_face(
-    pixels: np.ndarray,
-    landmarks: Landmarks,
-    size: int,
-    margin: float = 0.0,
-    template: Sequence[Point] = ARCFACE_TEMPLATE,
-) -> np.ndarray:
-    """The (size, size, channels) aligned crop of `pixels` (height, width, channels; uint8
-    or float32), bilinear, black where the crop reaches past the photo's edge, as the box
-    crop is."""
-    matrix = alignment_matrix(landmarks, size, margin, template)
-    return cv2.warpAffine(
-        pixels,
-        matrix,
-        (size, size),
-        flags=cv2.INTER_LINEAR,
-        borderMode=cv2.BORDER_CONSTANT,
-        borderValue=0,
-    )
-
-
 def aligned_crop(
     image: Image.Image,
     landmarks: Landmarks,
@@ -116,6 +95,15 @@ def aligned_crop(
     margin: float = 0.0,
     template: Sequence[Point] = ARCFACE_TEMPLATE,
 ) -> Image.Image:
-    """The face of `image` turned level and scaled onto `template`, as a `size` square."""
-    pixels = np.asarray(image.convert("RGB"))
-    return Image.fromarray(warp_face(pixels, landmarks, size, margin, template))
+    """The face of `image` turned level and scaled onto `template`, as a `size` square:
+    bilinear, black where the crop reaches past the photo's edge, as the box crop is."""
+    matrix = alignment_matrix(landmarks, size, margin, template)
+    pixels = cv2.warpAffine(
+        np.asarray(image.convert("RGB")),
+        matrix,
+        (size, size),
+        flags=cv2.INTER_LINEAR,
+        borderMode=cv2.BORDER_CONSTANT,
+        borderValue=0,
+    )
+    return Image.fromarray(pixels)

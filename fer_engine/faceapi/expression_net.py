@@ -9,7 +9,7 @@ import torch
 from PIL import Image
 from torch import nn
 
-from fer_engine.alignment import ARCFACE_TEMPLATE, reframed_template, warp_face
+from fer_engine.alignment import ARCFACE_TEMPLATE, aligned_crop, reframed_template
 from fer_engine.faceapi.tf_ops import conv2d_same, pad_to_square, resize_bilinear
 from fer_engine.faces import FaceBox
 from fer_engine.settings import CropKind
@@ -108,8 +108,8 @@ class ExpressionFeatures(nn.Module):
         `margin` does not apply: the net was trained on face-api's exact crops.
         """
         if self.crop == "aligned" and box.landmarks is not None:
-            level = warp_face(np.asarray(image), box.landmarks, INPUT_SIZE, 0.0, FACEAPI_TEMPLATE)
-            pixels = torch.from_numpy(level).permute(2, 0, 1).float()
+            level = aligned_crop(image, box.landmarks, INPUT_SIZE, 0.0, FACEAPI_TEMPLATE)
+            pixels = torch.from_numpy(np.array(level)).permute(2, 0, 1).float()
         else:
             pixels = _box_crop(image, box)
         mean = torch.tensor(_MEAN_RGB)[:, None, None]
