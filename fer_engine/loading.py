@@ -18,6 +18,7 @@ from fer_engine.retinaface.bundled import load_retinaface
 from fer_engine.retinaface.face_detector import RetinaFaceDetector
 from fer_engine.settings import EngineSettings, FaceSettings
 from fer_engine.text_encoder import load_text_encoder
+from fer_engine.zoom_out import ZoomOutDetector
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +46,18 @@ def head_folder(checkpoint: str) -> Path:
 
 
 def build_detector(settings: FaceSettings, device: torch.device) -> FaceDetector:
-    """The face detector `settings.detector` names."""
+    """The face detector `settings.detector` names, with the zoom-out pass of
+    `settings.zoom_out` for photos where it finds no face (never for whole_image, which
+    always finds one)."""
+    detector = _bare_detector(settings, device)
+    if settings.detector == "whole_image" or not settings.zoom_out:
+        return detector
+    return ZoomOutDetector(
+        detector, settings.zoom_out, settings.zoom_out_fill, settings.detect_max_side
+    )
+
+
+def _bare_detector(settings: FaceSettings, device: torch.device) -> FaceDetector:
     if settings.detector == "ssd":
         return SsdFaceDetector(load_ssd(device), settings.min_confidence)
     if settings.detector == "retinaface":

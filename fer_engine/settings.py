@@ -1,13 +1,18 @@
 """Typed settings of the engine: the `[engine]` tables of config.toml."""
 
-from typing import Literal
+import json
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 # The bundled expression net's fixed input (face-api's FaceExpressionNet).
 BUNDLED_INPUT_SIZE = 112
 # Nets ported with their own crop, and the one input size each was trained at.
 PORTED_NETS = {"faceapi_expression": BUNDLED_INPUT_SIZE, "fer_mini_xception": 64}
+# What surrounds a photo on the zoom-out canvas (fer_engine/zoom_out.py).
+ZoomFill = Literal["edge", "grey", "black", "replicate"]
+# The crop a CNN reads: a square around the detected box, or turned level by five landmarks.
+CropKind = Literal["box", "aligned"]
 
 
 class _Section(BaseModel):
@@ -34,6 +39,26 @@ class FaceSettings(_Section):
     min_face_px: int = Field(24, ge=1)
     detect_max_side: int = Field(640, ge=64)
     min_neighbors: int = Field(6, ge=1)
+    # When no face is found, look again at the photo centred on a canvas this many times its
+    # size (each in turn until one finds a face): close-ups whose face fills the frame are
+    # missed by detectors made for smaller faces. Empty: no second look. On realphotos-dev
+    # 3 then 4 finds more faces than 2 then 3, and sooner (benchmarks/face_finding.py).
+    zoom_out: tuple[float, ...] = (3.0, 4.0)
+    # What surrounds the photo on that canvas: "edge" (the mean colour of its border),
+    # "grey", "black", or "replicate" (its border pixels stretched outwards).
+    zoom_out_fill: ZoomFill = "edge"
+
+    @field_validator("zoom_out", mode="before")
+    @classmethod
+    def _zoom_out_from_text(cls, value: Any) -> Any:
+        # The environment gives text: FERBOT_ENGINE__FACES__ZOOM_OUT='[]' turns the pass off.
+        return json.loads(value) if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _zoom_out_enlarges(self) -> "FaceSettings":
+        if any(scale <= 1.0 for scale in self.zoom_out):
+            raise ValueError("zoom_out scales must be above 1: the canvas is larger than the photo")
+        return self
 
 
 class CnnSettings(_Section):
@@ -48,6 +73,10 @@ class CnnSettings(_Section):
     token_grid: int = Field(3, ge=1)
     # Also read each face mirrored and average the two; a checkpoint trained for it sets it.
     flip_tta: bool = False
+    # What the CNN is shown: "box" (a square around the detected box) or "aligned" (turned
+    # level onto a landmark template); faces without landmarks get the box crop either way.
+    # A checkpoint holding its CNN says which it was trained on.
+    crop: CropKind = "box"
 
     @model_validator(mode="after")
     def _fits_the_arch(self) -> "CnnSettings":
@@ -60,6 +89,8 @@ class CnnSettings(_Section):
             raise ValueError(f"{self.arch} weights are 'bundled' or a converted file")
         if not bundled_net and self.weights == "bundled":
             raise ValueError(f"no bundled weights for {self.arch}: use imagenet, none or a path")
+        if self.arch == "fer_mini_xception" and self.crop == "aligned":
+            raise ValueError("fer_mini_xception crops as fer does: crop must be 'box'")
         if self.arch == "fer_vgg" and self.weights == "imagenet":
             raise ValueError("fer_vgg has no ImageNet weights: use a trained checkpoint or none")
         return self

@@ -14,6 +14,7 @@ import time
 from dataclasses import dataclass
 
 import torch
+from PIL import Image
 from ray import serve
 from ray.serve.handle import DeploymentHandle
 from starlette.requests import Request
@@ -22,6 +23,7 @@ from starlette.responses import JSONResponse
 from fer_engine.captioner import load_captioner
 from fer_engine.errors import BadImage
 from fer_engine.faceapi.face_detector import SsdFaceDetector, ssd_input
+from fer_engine.faces import FaceBox
 from fer_engine.loading import load_pipeline, load_preparer, resolve_device
 from fer_engine.pipeline import (
     BatchReport,
@@ -32,6 +34,7 @@ from fer_engine.pipeline import (
 )
 from fer_engine.serve._wire import Wire, refused, served
 from fer_engine.settings import EngineSettings
+from fer_engine.zoom_out import ZoomOutDetector, without_zoom_out
 
 log = logging.getLogger(__name__)
 REQUEST_ID_HEADER = "X-Request-Id"
@@ -80,7 +83,7 @@ class FaceModels:
 
     @serve.batch(max_batch_size=32, batch_wait_timeout_s=0.01)
     async def detect(self, squares: list[torch.Tensor]) -> list[Detected]:
-        detector = self._pipeline.detector
+        detector = without_zoom_out(self._pipeline.detector)
         assert isinstance(detector, SsdFaceDetector), "only the SSD detector runs here"
         started = time.perf_counter()
         found = await asyncio.to_thread(detector.run, torch.stack(squares))
@@ -135,7 +138,10 @@ class Ingress:
         self._preparer = load_preparer(settings)
         # The SSD detector is a batched model stage; Haar and whole-image run here per photo.
         detector = self._preparer.detector
-        self._ssd = detector if isinstance(detector, SsdFaceDetector) else None
+        inner = without_zoom_out(detector)
+        self._ssd = inner if isinstance(inner, SsdFaceDetector) else None
+        # The zoom-out pass wraps the SSD here too, its canvases sent to the same batches.
+        self._zoom = detector if isinstance(detector, ZoomOutDetector) else None
         self._models = models
         self._captioner = captioner
         self._model_version: str | None = None
@@ -183,11 +189,27 @@ class Ingress:
         started = time.perf_counter()
         image = await asyncio.to_thread(self._preparer.decode, data)
         decoded = time.perf_counter()
-        square = await asyncio.to_thread(ssd_input, image, torch.device("cpu"))
-        detected: Detected = await self._models.detect.remote(square)
-        found = self._ssd.locate(detected.boxes, detected.scores, image.size)
+        found = await self._detect(image)
+        if not found and self._zoom is not None:
+            found = await self._zoomed_out(image, self._zoom)
         timings = {"decode": decoded - started, "detect": time.perf_counter() - decoded}
         return await asyncio.to_thread(self._preparer.cut, image, found, timings)
+
+    async def _detect(self, image: Image.Image) -> list[FaceBox]:
+        """The SSD's faces in `image`, its network run in the models' batches."""
+        assert self._ssd is not None
+        square = await asyncio.to_thread(ssd_input, image, torch.device("cpu"))
+        detected: Detected = await self._models.detect.remote(square)
+        return self._ssd.locate(detected.boxes, detected.scores, image.size)
+
+    async def _zoomed_out(self, image: Image.Image, zoom: ZoomOutDetector) -> list[FaceBox]:
+        """`ZoomOutDetector.detect`'s second look, each canvas detected in the models' batches."""
+        for scale in zoom.scales:
+            view = await asyncio.to_thread(zoom.view, image, scale)
+            found = view.to_photo(await self._detect(view.canvas))
+            if found:
+                return found
+        return []
 
     async def __call__(self, request: Request) -> JSONResponse:
         """Serve's HTTP endpoint: POST the photo's bytes; GET answers the model version."""

@@ -37,9 +37,15 @@ async def test_faces_of_a_group_photo_are_numbered_left_to_right(harness) -> Non
     assert reply.text.startswith("I found 3 faces (numbered left to right):")
 
 
-async def test_a_photo_without_a_face_gets_a_friendly_hint(harness) -> None:
-    reply = await harness.bot.handle(harness.photo(encode(noise(1, (300, 200)), "JPEG")))
-    assert reply.faces == () and "face looks at the camera" in reply.text
+async def test_a_photo_without_a_face_gets_a_hint_of_what_helps_in_either_language(
+    harness,
+) -> None:
+    noise_photo = encode(noise(1, (300, 200)), "JPEG")
+    reply = await harness.bot.handle(harness.photo(noise_photo))
+    assert reply.faces == ()
+    assert all(hint in reply.text for hint in ("camera", "good light", "whole face"))
+    korean = await harness.bot.handle(harness.photo(noise_photo, sender=MINJI))
+    assert all(hint in korean.text for hint in ("카메라", "빛", "얼굴 전체"))
 
 
 async def test_a_broken_file_gets_the_readable_reason_in_the_senders_language(harness) -> None:

