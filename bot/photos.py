@@ -9,8 +9,8 @@ from bot.context import BotContext
 from bot.events import Photo
 from bot.recording import analysis_record
 from bot.replies import FaceLine, Reply
-from bot.texts import EMOJI, Texts
-from fer_engine import Analysis, BadImage, EngineBusy, EngineClosed, EngineTimeout
+from bot.texts import EMOJI, UNSURE_EMOJI, Texts
+from fer_engine import Analysis, BadImage, EngineBusy, EngineClosed, EngineTimeout, Face
 
 log = logging.getLogger(__name__)
 
@@ -68,14 +68,24 @@ async def read_photo(ctx: BotContext, data: bytes, person: str, texts: Texts) ->
     return PhotoReading(reply, None, (time.perf_counter() - started) * 1000)
 
 
+def _emotion_words(face: Face, unsure_below: float, texts: Texts) -> str:
+    """The emotion's name; below `unsure_below` an honest "not sure" naming the two likeliest,
+    since a confident-sounding wrong answer on a first selfie costs more than a hedge."""
+    if face.confidence >= unsure_below:
+        return texts.emotion(face.emotion)
+    first, second = sorted(face.probs, key=face.probs.__getitem__, reverse=True)[:2]
+    return texts("unsure", first=texts.emotion(first), second=texts.emotion(second))
+
+
 def _face_reply(ctx: BotContext, person: str, analysis: Analysis, texts: Texts) -> Reply:
     if not analysis.faces:
         return Reply(texts("no_face"))
+    unsure_below = ctx.settings.bot.unsure_below
     lines = tuple(
         FaceLine(
             number=number,
-            emoji=EMOJI[face.emotion],
-            emotion=texts.emotion(face.emotion),
+            emoji=UNSURE_EMOJI if face.confidence < unsure_below else EMOJI[face.emotion],
+            emotion=_emotion_words(face, unsure_below, texts),
             confidence=face.confidence,
             caption=face.caption,
             comment=ctx.comments.pick(person, texts.language, face.emotion),

@@ -37,6 +37,9 @@ class BotSettings(_Section):
     digest_grace_s: float = Field(3600.0, ge=0)  # a digest missed while down is sent this late
     # How often schedules set through other bot replicas are read from the store (0: never).
     schedule_sync_s: float = Field(60.0, ge=0)
+    # A face whose likeliest emotion has a (calibrated) probability below this is answered
+    # "not sure: A or B"; 0 never hedges.
+    unsure_below: float = Field(0.4, ge=0.0, le=1.0)
 
 
 class TelegramSettings(_Section):

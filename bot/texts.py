@@ -14,6 +14,8 @@ EMOJI: Mapping[str, str] = {
     "angry": "😠",
     "neutral": "😐",
 }
+# In front of a face the bot is not sure about (`bot.unsure_below`).
+UNSURE_EMOJI = "🤔"
 
 EMOTION_NAMES: Mapping[str, Mapping[str, str]] = {
     "en": {
@@ -65,6 +67,7 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
         ),
         "faces_found": "I found {count} faces (numbered left to right):",
         "face_found": "I found one face:",
+        "unsure": "not sure: {first} or {second}",
         "no_face": (
             "I couldn't find a face in this photo. What helps: the face looking at the "
             "camera, good light on it, and the whole face in the picture, forehead to chin "
@@ -191,6 +194,7 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
         ),
         "faces_found": "얼굴을 {count}개 찾았어요 (왼쪽부터 번호를 매겼어요):",
         "face_found": "얼굴을 하나 찾았어요:",
+        "unsure": "잘 모르겠어요: {first} 또는 {second}",
         "no_face": (
             "이 사진에서는 얼굴을 찾지 못했어요. 이렇게 찍으면 잘 찾아요: 얼굴이 카메라를 "
             "바라보고, 얼굴에 빛이 잘 들고, 이마부터 턱까지 얼굴 전체가 사진에 들어오게요 "

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from bot.events import NotAPicture, OversizedFile
 from bot.replies import Reply
+from fer_engine.emotions import EMOTIONS
 from fer_engine.pipeline import Pipeline
 from tests.bot.conftest import ALICE, ALICE_CHAT, GROUP, MINJI, harness_for, settings
 from tests.images import FACE_JPEG, GROUP_JPEG, encode, noise
@@ -16,6 +17,24 @@ async def test_a_private_photo_gets_emotion_emoji_confidence_and_a_comment(harne
     assert (face.number, face.emoji, face.emotion) == (1, "😊", "happy")
     assert face.confidence > 0.9 and face.comment
     assert reply.text.startswith("I found one face:\n1. 😊 happy (")
+
+
+async def test_a_face_below_unsure_below_is_hedged_with_its_two_likeliest_emotions(
+    bundled_pipeline: Pipeline, tmp_path: Path
+) -> None:
+    async for harness in harness_for(bundled_pipeline, settings(tmp_path, unsure_below=1.0)):
+        reply = await harness.bot.handle(harness.photo(FACE_JPEG.read_bytes()))
+        (face,) = reply.faces
+        hedge = re.fullmatch(r"not sure: (\w+) or (\w+)", face.emotion)
+        assert face.emoji == "🤔" and hedge is not None
+        # The bundled net reads this smiling face as happy first.
+        assert hedge[1] == "happy" and hedge[2] in EMOTIONS and hedge[2] != "happy"
+        assert reply.text.startswith(f"I found one face:\n1. 🤔 {face.emotion} (")
+
+
+async def test_a_confident_face_is_not_hedged(harness) -> None:
+    reply = await harness.bot.handle(harness.photo(FACE_JPEG.read_bytes()))
+    assert "not sure" not in reply.text
 
 
 async def test_an_answered_photo_lands_in_the_senders_history(harness) -> None:

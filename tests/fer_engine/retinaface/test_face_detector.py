@@ -9,9 +9,10 @@ from PIL import Image
 from fer_engine.loading import build_detector
 from fer_engine.retinaface.face_detector import RetinaFaceDetector, input_square
 from fer_engine.settings import FaceSettings
+from fer_engine.zoom_out import ZoomOutDetector
 from tests.images import GROUP_JPEG, face
 
-SETTINGS = FaceSettings(detector="retinaface")
+SETTINGS = FaceSettings(detector="retinaface", zoom_out=[])
 NO_PEOPLE = ["chelsea", "cat", "coffee", "rocket", "hubble_deep_field", "immunohistochemistry"]
 
 
@@ -27,6 +28,13 @@ def test_the_retinaface_setting_builds_it_with_the_configured_side_and_threshold
 ) -> None:
     assert detector.side == SETTINGS.detect_max_side
     assert detector.min_confidence == SETTINGS.retinaface_min_confidence
+
+
+def test_the_retinaface_setting_with_zoom_out_wraps_it_in_the_pass() -> None:
+    settings = FaceSettings(detector="retinaface", zoom_out=[3.0, 4.0])
+    wrapped = build_detector(settings, torch.device("cpu"))
+    assert isinstance(wrapped, ZoomOutDetector)
+    assert isinstance(wrapped.inner, RetinaFaceDetector)
 
 
 def test_landmarks_are_eyes_then_nose_then_mouth_corners_left_to_right_in_the_photo(
