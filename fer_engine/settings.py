@@ -30,7 +30,7 @@ class ImageSettings(_Section):
 class FaceSettings(_Section):
     """How faces are found and cropped."""
 
-    detector: Literal["ssd", "retinaface", "haar", "whole_image"] = "ssd"
+    detector: Literal["ssd", "retinaface", "haar", "whole_image"] = "retinaface"
     min_confidence: float = Field(0.5, gt=0.0, lt=1.0)
     # RetinaFace scores faces on another scale than the SSD (see config.toml for the numbers).
     retinaface_min_confidence: float = Field(0.8, gt=0.0, lt=1.0)
@@ -76,7 +76,7 @@ class CnnSettings(_Section):
     # What the CNN is shown: "box" (a square around the detected box) or "aligned" (turned
     # level onto a landmark template); faces without landmarks get the box crop either way.
     # A checkpoint holding its CNN says which it was trained on.
-    crop: CropKind = "box"
+    crop: CropKind = "aligned"
 
     @model_validator(mode="after")
     def _fits_the_arch(self) -> "CnnSettings":
