@@ -39,7 +39,7 @@ class BotSettings(_Section):
     schedule_sync_s: float = Field(60.0, ge=0)
     # A face whose likeliest emotion has a (calibrated) probability below this is answered
     # "not sure: A or B"; 0 never hedges.
-    unsure_below: float = Field(0.4, ge=0.0, le=1.0)
+    unsure_below: float = Field(0.3, ge=0.0, le=1.0)
 
 
 class TelegramSettings(_Section):

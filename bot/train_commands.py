@@ -4,6 +4,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
+import numpy as np
 import torch
 
 from fer_engine.train.datasets import LAYOUTS, SPLITS, DatasetLayoutError, load_split
@@ -176,12 +177,70 @@ def evaluate(
         return
     report = result.report
     click.echo(
-        f"{name}: {result.n} images, accuracy {report.accuracy:.4f}, macro-F1 {report.macro_f1:.4f}"
+        f"{name}: {result.n} images, accuracy {report.accuracy:.4f}, "
+        f"macro-F1 {report.macro_f1:.4f}, calibration error {result.calibration_error:.4f}"
     )
     for emotion, share in report.per_class_accuracy.items():
         click.echo(f"  {emotion:<9} {share:.3f} ({report.support[emotion]})")
     for reason, count in result.skipped.items():
         click.echo(f"  skipped: {count} ({reason})")
+
+
+@train.command("calibrate")
+@_DATA
+@_LAYOUT
+@click.option(
+    "--checkpoint",
+    required=True,
+    help="The checkpoint to calibrate: a folder, or a shipped name ('bundled', 'fer2013-fer_vgg').",
+)
+@click.option(
+    "--split", type=click.Choice(["train", "val", "test"]), default="val", show_default=True
+)
+@click.pass_context
+def train_calibrate_command(
+    ctx: click.Context, data: Path, layout: str, checkpoint: str, split: str
+) -> None:
+    """Fit the temperature of CHECKPOINT's head on DATA's split and write it into its head.json.
+
+    Accuracy does not change; the expected calibration error before and after is printed.
+    """
+    from bot.cli import _settings
+    from fer_engine import EngineError
+    from fer_engine.checkpoints import METADATA_FILE, HeadMetadata
+    from fer_engine.loading import head_folder
+    from fer_engine.train.calibration import (
+        expected_calibration_error,
+        fit_temperature,
+        with_temperature,
+    )
+    from fer_engine.train.evaluation import checkpoint_settings, evaluate_engine
+
+    folder = head_folder(checkpoint)
+    if not (folder / METADATA_FILE).is_file():
+        raise click.ClickException(f"no checkpoint in {folder} (expected {METADATA_FILE})")
+    metadata = HeadMetadata.model_validate_json((folder / METADATA_FILE).read_text())
+    try:
+        images = load_split(data, layout, split)
+        result = evaluate_engine(checkpoint_settings(_settings(ctx).engine, folder), images)
+    except DatasetLayoutError as exc:
+        raise click.ClickException(str(exc)) from exc
+    except EngineError as exc:
+        click.echo(f"ferbot: {exc}", err=True)
+        raise SystemExit(2) from exc
+    # The engine's probabilities are softmax(logits / T): their logarithms times T are the
+    # logits up to a per-face constant, which the softmax ignores.
+    logits = np.log(np.clip(result.probs, 1e-12, 1.0)) * metadata.temperature
+    unscaled = with_temperature(logits, 1.0)
+    temperature = fit_temperature(logits, result.labels)
+    before = expected_calibration_error(unscaled, result.labels)
+    after = expected_calibration_error(with_temperature(logits, temperature), result.labels)
+    calibrated = metadata.model_copy(update={"temperature": temperature})
+    (folder / METADATA_FILE).write_text(calibrated.model_dump_json(indent=2) + "\n")
+    click.echo(
+        f"{folder}: temperature {temperature:.3f} on {result.n} images; expected calibration "
+        f"error {before:.4f} at temperature 1 -> {after:.4f}"
+    )
 
 
 _CACHE = click.option(

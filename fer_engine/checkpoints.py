@@ -37,6 +37,9 @@ class HeadMetadata(BaseModel):
     text_encoder_model: str | None = None
     created: str = Field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
     training: dict[str, Any] = Field(default_factory=dict)
+    # Logits are divided by this before the softmax; `ferbot train calibrate` fits it on
+    # validation so that answers given with 70% confidence are right about 70% of the time.
+    temperature: float = Field(1.0, gt=0.0)
 
 
 class LoadedHead:

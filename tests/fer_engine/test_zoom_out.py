@@ -12,7 +12,7 @@ from fer_engine.faces import FaceBox, HaarDetector
 from fer_engine.loading import build_detector
 from fer_engine.settings import FaceSettings
 from fer_engine.zoom_out import ZoomedView, ZoomOutDetector, without_zoom_out, zoomed_view
-from tests.images import face
+from tests.images import close_up
 
 PHOTO_SIZE = (120, 90)
 FACE = FaceBox(30, 20, 40, 50, score=0.9, landmarks=((35.0, 30.0), (60.0, 30.0), (50.0, 55.0)))
@@ -121,7 +121,9 @@ def test_zoom_out_is_a_pass_around_any_configured_detector_and_can_be_turned_off
         bare = build_detector(FaceSettings(detector=name, zoom_out=()), cpu)
         assert not isinstance(bare, ZoomOutDetector)
         assert type(without_zoom_out(wrapped)) is type(bare)
-    assert isinstance(without_zoom_out(build_detector(FaceSettings(), cpu)), SsdFaceDetector)
+    assert isinstance(
+        without_zoom_out(build_detector(FaceSettings(detector="ssd"), cpu)), SsdFaceDetector
+    )
     assert isinstance(
         without_zoom_out(build_detector(FaceSettings(detector="haar"), cpu)), HaarDetector
     )
@@ -141,12 +143,6 @@ def test_the_environment_sets_the_scales_or_turns_the_pass_off(tmp_path: Path) -
     for text, scales in [("[]", ()), ("[3, 4.5]", (3.0, 4.5))]:
         environ = {"FERBOT_ENGINE__FACES__ZOOM_OUT": text}
         assert load_settings(empty, environ=environ).engine.faces.zoom_out == scales
-
-
-def close_up() -> Image.Image:
-    """The test face cut to the box the SSD finds around it, at realphotos-dev's 350 px: a
-    face filling the frame, as in a selfie or a cropped profile picture."""
-    return face().crop((85, 93, 249, 285)).resize((350, 350), Image.Resampling.BILINEAR)
 
 
 def test_the_bundled_ssd_finds_the_face_of_a_close_up_only_with_the_zoom_out_pass() -> None:

@@ -5,15 +5,13 @@ import torch
 from PIL import Image
 
 from fer_engine.faceapi.face_detector import SsdFaceDetector, ssd_input
-from fer_engine.pipeline import Pipeline
-from fer_engine.zoom_out import without_zoom_out
+from fer_engine.loading import build_detector
+from fer_engine.settings import FaceSettings
 from tests.images import GROUP_JPEG, face
 
 
-def test_photos_detected_in_one_batch_get_the_faces_each_gets_alone(
-    bundled_pipeline: Pipeline,
-) -> None:
-    detector = without_zoom_out(bundled_pipeline.detector)
+def test_photos_detected_in_one_batch_get_the_faces_each_gets_alone() -> None:
+    detector = build_detector(FaceSettings(detector="ssd", zoom_out=()), torch.device("cpu"))
     assert isinstance(detector, SsdFaceDetector)
     photos = [Image.open(GROUP_JPEG).convert("RGB"), face()]
     squares = torch.stack([ssd_input(photo, torch.device("cpu")) for photo in photos])

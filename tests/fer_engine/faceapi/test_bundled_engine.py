@@ -41,7 +41,7 @@ def test_the_defaults_use_the_bundled_models(bundled: Pipeline) -> None:
 
 async def test_a_smiling_face_is_happy(bundled: Pipeline) -> None:
     (face,) = (await analyze(bundled, FACE_JPEG.read_bytes())).faces
-    assert face.emotion == "happy" and face.confidence > 0.9 and face.caption is None
+    assert face.emotion == "happy" and face.confidence > 0.6 and face.caption is None
 
 
 async def test_a_group_photo_gives_every_face_left_to_right(bundled: Pipeline) -> None:

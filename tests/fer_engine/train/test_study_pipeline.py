@@ -88,7 +88,7 @@ def test_eval_of_the_exported_head_on_the_engine_matches_its_training_test_score
         "--checkpoint", study / "heads" / "best", "--json", "--report", tmp_path,
     )  # fmt: skip
     scores = json.loads(result.stdout)
-    assert set(scores) == {"accuracy", "macro_f1", "per_class", "n"}
+    assert set(scores) == {"accuracy", "macro_f1", "per_class", "ece", "n"}
     assert scores["n"] == 21 and list(scores["per_class"]) == list(EMOTIONS)
     trained = load_head(study / "heads" / "best").metadata.training["run"]
     assert scores["accuracy"] == pytest.approx(trained["test_accuracy"])
