@@ -41,7 +41,6 @@ TOKEN_GRID = 3
 Augmentation = Literal["none", "flip", "rotate", "crop", "full"]
 AUGMENTATIONS: tuple[str, ...] = ("none", "flip", "rotate", "crop", "full")
 ClassBalance = Literal["none", "loss", "sampler"]
-ARCHS: tuple[str, ...] = ("densenet121", "resnet18", "vgg16", "fer_vgg")
 
 
 class RunMismatch(ValueError):
