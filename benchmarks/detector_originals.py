@@ -27,7 +27,6 @@ from datetime import date
 from pathlib import Path
 
 import numpy as np
-import skimage.data
 import torch
 from PIL import Image
 
@@ -36,10 +35,10 @@ from fer_engine.faceapi.face_detector import SsdFaceDetector
 from fer_engine.retinaface.bundled import load_retinaface
 from fer_engine.retinaface.face_detector import RetinaFaceDetector
 from fer_engine.settings import FaceSettings
+from tests.images import NO_FACE_PICTURES, no_face_picture
 
 ROOT = Path(__file__).parents[1]
 SAMPLES = sorted((ROOT / "tests" / "fixtures" / "faceapi").glob("sample*.jpg"))
-NO_PEOPLE = ["chelsea", "cat", "coffee", "rocket", "hubble_deep_field", "immunohistochemistry"]
 REPEATS = 3
 CountFaces = Callable[[Image.Image], int]
 
@@ -88,7 +87,7 @@ def mtcnn(folder: Path) -> CountFaces:
 def measure(count: CountFaces, realphotos: list[Path]) -> dict[str, object]:
     per_photo = [count(Image.open(path).convert("RGB")) for path in realphotos]
     samples = [Image.open(path).convert("RGB") for path in SAMPLES]
-    no_people = [Image.fromarray(getattr(skimage.data, name)()) for name in NO_PEOPLE]
+    no_people = [no_face_picture(name) for name in NO_FACE_PICTURES]
     count(samples[0])  # warm-up
     seconds = []
     for sample in samples:

@@ -1,7 +1,7 @@
 """Faces found by every detector, with and without the zoom-out pass, on the same photos.
 
-    python benchmarks/face_finding.py                       # every detector, every fill
-    python benchmarks/face_finding.py --detectors ssd --fills edge --scales 3,2
+    python -m benchmarks.face_finding                       # every detector, every fill
+    python -m benchmarks.face_finding --detectors ssd --fills edge --scales 3,2
 
 One row per detector (each `engine.faces.detector` but whole_image) with the zoom-out pass
 off, then on with each canvas fill. Columns:
@@ -23,8 +23,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import get_args
 
-import numpy as np
-import skimage.data
 import torch
 from PIL import Image
 
@@ -36,18 +34,11 @@ from fer_engine.loading import load_pipeline
 from fer_engine.pipeline import Pipeline
 from fer_engine.settings import EngineSettings, FaceSettings, ZoomFill
 from fer_engine.train.datasets import LabelledImage, image_folder
+from tests.images import NO_FACE_PICTURES, no_face_picture
 
 ROOT = Path(__file__).parents[1]
 REALPHOTOS = ROOT.parent / "shared" / "datasets" / "realphotos-dev"
 FACEAPI = ROOT / "tests" / "fixtures" / "faceapi"
-NO_FACE_PICTURES = (
-    "chelsea",
-    "cat",
-    "coffee",
-    "rocket",
-    "hubble_deep_field",
-    "immunohistochemistry",
-)
 MATCH_IOU = 0.5
 
 
@@ -144,11 +135,7 @@ def on_faceapi_samples(pipeline: Pipeline, reference: dict) -> Samples:
 
 
 def on_no_face_pictures(pipeline: Pipeline) -> int:
-    pictures = (getattr(skimage.data, name)() for name in NO_FACE_PICTURES)
-    return sum(
-        len(pipeline.detector.detect(Image.fromarray(np.asarray(pixels)).convert("RGB")))
-        for pixels in pictures
-    )
+    return sum(len(pipeline.detector.detect(no_face_picture(name))) for name in NO_FACE_PICTURES)
 
 
 def main() -> None:

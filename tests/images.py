@@ -13,6 +13,16 @@ FACE_JPEG = DATA / "face.jpg"  # one frontal face, found by the Haar detector wh
 GROUP_JPEG = DATA.parents[1] / "samples" / "three-friends.jpg"  # three frontal faces
 EXIF_ORIENTATION = 0x0112
 ROTATED_90_CW = 6  # "rotate 90 degrees clockwise to display"
+# Pictures without a human face that ship with scikit-image (two cats, coffee, a rocket, a star
+# field, a tissue stain): every face a detector finds in them is a false alarm.
+NO_FACE_PICTURES = (
+    "chelsea",
+    "cat",
+    "coffee",
+    "rocket",
+    "hubble_deep_field",
+    "immunohistochemistry",
+)
 
 
 def encode(image: Image.Image, fmt: str, **options: object) -> bytes:
@@ -25,6 +35,14 @@ def noise(seed: int, size: tuple[int, int] = (48, 48)) -> Image.Image:
     """A distinct random RGB picture per seed."""
     rng = np.random.default_rng(seed)
     return Image.fromarray(rng.integers(0, 256, (size[1], size[0], 3), dtype=np.uint8))
+
+
+def no_face_picture(name: str) -> Image.Image:
+    """One of `NO_FACE_PICTURES`, in RGB. scikit-image is imported here, not above, so the
+    many tests that never look at these pictures do not load it."""
+    import skimage.data
+
+    return Image.fromarray(np.asarray(getattr(skimage.data, name)())).convert("RGB")
 
 
 def face() -> Image.Image:

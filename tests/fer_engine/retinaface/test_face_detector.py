@@ -2,7 +2,6 @@
 there are none, geometry of small photos, and selection by `engine.faces.detector`."""
 
 import pytest
-import skimage.data
 import torch
 from PIL import Image
 
@@ -10,10 +9,9 @@ from fer_engine.loading import build_detector
 from fer_engine.retinaface.face_detector import RetinaFaceDetector, input_square
 from fer_engine.settings import FaceSettings
 from fer_engine.zoom_out import ZoomOutDetector
-from tests.images import GROUP_JPEG, face
+from tests.images import GROUP_JPEG, NO_FACE_PICTURES, face, no_face_picture
 
 SETTINGS = FaceSettings(detector="retinaface", zoom_out=[])
-NO_PEOPLE = ["chelsea", "cat", "coffee", "rocket", "hubble_deep_field", "immunohistochemistry"]
 
 
 @pytest.fixture(scope="module")
@@ -51,9 +49,9 @@ def test_landmarks_are_eyes_then_nose_then_mouth_corners_left_to_right_in_the_ph
             assert found.x < x < found.x + found.w and found.y < y < found.y + found.h
 
 
-@pytest.mark.parametrize("name", NO_PEOPLE)
+@pytest.mark.parametrize("name", NO_FACE_PICTURES)
 def test_it_finds_no_face_in_photos_without_people(detector: RetinaFaceDetector, name: str) -> None:
-    assert detector.detect(Image.fromarray(getattr(skimage.data, name)())) == []
+    assert detector.detect(no_face_picture(name)) == []
 
 
 def test_a_photo_smaller_than_the_square_is_padded_never_upscaled() -> None:
