@@ -4,7 +4,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
-import numpy as np
 import torch
 
 from fer_engine.train.datasets import LAYOUTS, SPLITS, DatasetLayoutError, load_split
@@ -209,11 +208,7 @@ def train_calibrate_command(
     from fer_engine import EngineError
     from fer_engine.checkpoints import METADATA_FILE, HeadMetadata
     from fer_engine.loading import head_folder
-    from fer_engine.train.calibration import (
-        expected_calibration_error,
-        fit_temperature,
-        with_temperature,
-    )
+    from fer_engine.train.calibration import calibrate
     from fer_engine.train.evaluation import checkpoint_settings, evaluate_engine
 
     folder = head_folder(checkpoint)
@@ -228,18 +223,12 @@ def train_calibrate_command(
     except EngineError as exc:
         click.echo(f"ferbot: {exc}", err=True)
         raise SystemExit(2) from exc
-    # The engine's probabilities are softmax(logits / T): their logarithms times T are the
-    # logits up to a per-face constant, which the softmax ignores.
-    logits = np.log(np.clip(result.probs, 1e-12, 1.0)) * metadata.temperature
-    unscaled = with_temperature(logits, 1.0)
-    temperature = fit_temperature(logits, result.labels)
-    before = expected_calibration_error(unscaled, result.labels)
-    after = expected_calibration_error(with_temperature(logits, temperature), result.labels)
-    calibrated = metadata.model_copy(update={"temperature": temperature})
+    fitted = calibrate(result.probs, result.labels, metadata.temperature)
+    calibrated = metadata.model_copy(update={"temperature": fitted.temperature})
     (folder / METADATA_FILE).write_text(calibrated.model_dump_json(indent=2) + "\n")
     click.echo(
-        f"{folder}: temperature {temperature:.3f} on {result.n} images; expected calibration "
-        f"error {before:.4f} at temperature 1 -> {after:.4f}"
+        f"{folder}: temperature {fitted.temperature:.3f} on {result.n} images; expected "
+        f"calibration error {fitted.error_before:.4f} at temperature 1 -> {fitted.error_after:.4f}"
     )
 
 

@@ -8,10 +8,20 @@ ranking (so accuracy is unchanged) and makes "not sure" (`bot.unsure_below`) mea
 
 import itertools
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
 ECE_BINS = 15
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """A fitted temperature and the expected calibration error at temperature 1 and at it."""
+
+    temperature: float
+    error_before: float
+    error_after: float
 
 
 def expected_calibration_error(
@@ -55,3 +65,20 @@ def fit_temperature(logits: np.ndarray, labels: np.ndarray) -> float:
         else:
             low = left
     return math.exp((low + high) / 2)
+
+
+def calibrate(probs: np.ndarray, labels: np.ndarray, current_temperature: float) -> Calibration:
+    """The temperature for a head whose engine gave `probs` while serving at
+    `current_temperature`.
+
+    The engine's probabilities are softmax(logits / T): their logarithms times T are the
+    logits up to a per-face constant, which the softmax ignores, so a head already calibrated
+    is fitted afresh from its raw logits.
+    """
+    logits = np.log(np.clip(probs, 1e-12, 1.0)) * current_temperature
+    temperature = fit_temperature(logits, labels)
+    return Calibration(
+        temperature,
+        expected_calibration_error(with_temperature(logits, 1.0), labels),
+        expected_calibration_error(with_temperature(logits, temperature), labels),
+    )

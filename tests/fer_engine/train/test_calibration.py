@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 
 from fer_engine.train.calibration import (
+    calibrate,
     expected_calibration_error,
     fit_temperature,
     with_temperature,
@@ -36,3 +37,13 @@ def test_an_overconfident_net_gets_a_temperature_above_one_that_calibrates_it() 
 def test_a_temperature_never_changes_which_emotion_is_likeliest() -> None:
     logits, _ = overconfident()
     assert (with_temperature(logits, 4.0).argmax(1) == logits.argmax(1)).all()
+
+
+def test_a_head_already_served_at_a_temperature_is_fitted_from_its_raw_logits() -> None:
+    logits, labels = overconfident()
+    served = with_temperature(logits, 2.0)
+    fitted = calibrate(served, labels, current_temperature=2.0)
+    assert fitted.temperature == pytest.approx(fit_temperature(logits, labels), rel=1e-3)
+    assert fitted.error_before == pytest.approx(
+        expected_calibration_error(with_temperature(logits, 1.0), labels), abs=1e-6
+    )
