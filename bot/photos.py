@@ -68,28 +68,30 @@ async def read_photo(ctx: BotContext, data: bytes, person: str, texts: Texts) ->
     return PhotoReading(reply, None, (time.perf_counter() - started) * 1000)
 
 
-def _emotion_words(face: Face, unsure_below: float, texts: Texts) -> str:
-    """The emotion's name; below `unsure_below` an honest "not sure" naming the two likeliest,
-    since a confident-sounding wrong answer on a first selfie costs more than a hedge."""
-    if face.confidence >= unsure_below:
-        return texts.emotion(face.emotion)
-    first, second = sorted(face.probs, key=face.probs.__getitem__, reverse=True)[:2]
-    return texts("unsure", first=texts.emotion(first), second=texts.emotion(second))
+def _face_line(ctx: BotContext, person: str, number: int, face: Face, texts: Texts) -> FaceLine:
+    """One face of the answer. Below `bot.unsure_below` it shows a thinking face and an honest
+    "not sure" naming the two likeliest, since a confident-sounding wrong answer on a first
+    selfie costs more than a hedge."""
+    emoji, emotion = EMOJI[face.emotion], texts.emotion(face.emotion)
+    if face.confidence < ctx.settings.bot.unsure_below:
+        first, second = sorted(face.probs, key=face.probs.__getitem__, reverse=True)[:2]
+        emoji = UNSURE_EMOJI
+        emotion = texts("unsure", first=texts.emotion(first), second=texts.emotion(second))
+    return FaceLine(
+        number=number,
+        emoji=emoji,
+        emotion=emotion,
+        confidence=face.confidence,
+        caption=face.caption,
+        comment=ctx.comments.pick(person, texts.language, face.emotion),
+    )
 
 
 def _face_reply(ctx: BotContext, person: str, analysis: Analysis, texts: Texts) -> Reply:
     if not analysis.faces:
         return Reply(texts("no_face"))
-    unsure_below = ctx.settings.bot.unsure_below
     lines = tuple(
-        FaceLine(
-            number=number,
-            emoji=UNSURE_EMOJI if face.confidence < unsure_below else EMOJI[face.emotion],
-            emotion=_emotion_words(face, unsure_below, texts),
-            confidence=face.confidence,
-            caption=face.caption,
-            comment=ctx.comments.pick(person, texts.language, face.emotion),
-        )
+        _face_line(ctx, person, number, face, texts)
         for number, face in enumerate(analysis.faces, start=1)
     )
     count = len(lines)
