@@ -1,9 +1,9 @@
 """Typed settings of the engine: the `[engine]` tables of config.toml."""
 
 import json
-from typing import Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 # The bundled expression net's fixed input (face-api's FaceExpressionNet).
 BUNDLED_INPUT_SIZE = 112
@@ -13,6 +13,15 @@ PORTED_NETS = {"faceapi_expression": BUNDLED_INPUT_SIZE, "fer_mini_xception": 64
 ZoomFill = Literal["edge", "grey", "black", "replicate"]
 # The crop a CNN reads: a square around the detected box, or turned level by five landmarks.
 CropKind = Literal["box", "aligned"]
+T = TypeVar("T")
+
+
+def _json_text(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str) else value
+
+
+# A list setting the environment gives as JSON text: FERBOT_ENGINE__FACES__ZOOM_OUT='[]'.
+FromJsonText = Annotated[T, BeforeValidator(_json_text)]
 
 
 class _Section(BaseModel):
@@ -43,16 +52,10 @@ class FaceSettings(_Section):
     # size (each in turn until one finds a face): close-ups whose face fills the frame are
     # missed by detectors made for smaller faces. Empty: no second look. On realphotos-dev
     # 3 then 4 finds more faces than 2 then 3, and sooner (benchmarks/face_finding.py).
-    zoom_out: tuple[float, ...] = (3.0, 4.0)
+    zoom_out: FromJsonText[tuple[float, ...]] = (3.0, 4.0)
     # What surrounds the photo on that canvas: "edge" (the mean colour of its border),
     # "grey", "black", or "replicate" (its border pixels stretched outwards).
     zoom_out_fill: ZoomFill = "edge"
-
-    @field_validator("zoom_out", mode="before")
-    @classmethod
-    def _zoom_out_from_text(cls, value: Any) -> Any:
-        # The environment gives text: FERBOT_ENGINE__FACES__ZOOM_OUT='[]' turns the pass off.
-        return json.loads(value) if isinstance(value, str) else value
 
     @model_validator(mode="after")
     def _zoom_out_enlarges(self) -> "FaceSettings":
@@ -113,6 +116,9 @@ class HeadSettings(_Section):
     """The classifier head: "bundled" or a folder holding head.safetensors and head.json."""
 
     checkpoint: str = "bundled"
+    # More classifiers (CNN and head each, named as `checkpoint` is) read every face too, each
+    # with its own crop; the answer is the mean of all their calibrated probabilities.
+    ensemble: FromJsonText[tuple[str, ...]] = ()
 
 
 class ServingSettings(_Section):
