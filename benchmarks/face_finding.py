@@ -31,7 +31,7 @@ from fer_engine.emotions import EMOTIONS
 from fer_engine.errors import ModelUnavailable
 from fer_engine.faces import FaceBox
 from fer_engine.loading import load_pipeline
-from fer_engine.pipeline import Pipeline
+from fer_engine.pipeline import FaceResult, Pipeline, PreparedPhoto
 from fer_engine.settings import EngineSettings, FaceSettings, ZoomFill
 from fer_engine.train.datasets import LabelledImage, image_folder
 from tests.images import NO_FACE_PICTURES, no_face_picture
@@ -100,15 +100,23 @@ def on_real_photos(pipeline: Pipeline, photos: list[LabelledImage]) -> RealPhoto
     for index, photo in enumerate(photos, 1):
         prepared = pipeline.prepare(photo.read_bytes())
         seconds += prepared.timings["detect"]
-        if prepared.faces:
+        result = largest_face(pipeline, prepared)
+        if result is not None:
             found += 1
-            largest = max(prepared.faces, key=lambda face: face.box.area)
-            (result,), _ = pipeline.infer([largest])
             if max(range(len(EMOTIONS)), key=result.probs.__getitem__) == photo.label:
                 correct[EMOTIONS[photo.label]] += 1
         if index % 50 == 0:
             print(f"  {index}/{len(photos)} photos", file=sys.stderr)
     return RealPhotos(found, 1000.0 * seconds / len(photos), correct)
+
+
+def largest_face(pipeline: Pipeline, prepared: PreparedPhoto) -> FaceResult | None:
+    """What the engine says about the photo's largest face (the one `ferbot analyze` users
+    mean in a close-up); None when it found no face."""
+    if not prepared.faces:
+        return None
+    (result,), _ = pipeline.infer([max(prepared.faces, key=lambda face: face.box.area)])
+    return result
 
 
 def iou(a: FaceBox, b: FaceBox) -> float:

@@ -8,6 +8,7 @@ import torch
 from fer_engine.acceleration import accelerate
 from fer_engine.captioner import load_caption_preprocess, load_captioner
 from fer_engine.checkpoints import load_head, with_checkpoint_cnn
+from fer_engine.classifiers import Classifier
 from fer_engine.cnn import load_cnn
 from fer_engine.errors import ModelUnavailable
 from fer_engine.faceapi.bundled import EXPRESSION_HEAD, WEIGHTS, load_ssd
@@ -76,6 +77,7 @@ def load_pipeline(settings: EngineSettings, *, captioner_here: bool = True) -> P
     captioner's own deployment.
     """
     device = resolve_device(settings.device)
+    ensemble = [load_member(settings, name, device) for name in settings.head.ensemble]
     settings = with_checkpoint_cnn(settings, head_folder(settings.head.checkpoint))
     head = load_head(head_folder(settings.head.checkpoint))
     captioner = text_encoder = None
@@ -88,21 +90,40 @@ def load_pipeline(settings: EngineSettings, *, captioner_here: bool = True) -> P
     detector = build_detector(settings.faces, device)
     elsewhere = not captioner_here
     pipeline = Pipeline(
-        settings, detector, cnn, head, captioner, text_encoder, captions_elsewhere=elsewhere
+        settings,
+        detector,
+        cnn,
+        head,
+        captioner,
+        text_encoder,
+        captions_elsewhere=elsewhere,
+        ensemble=ensemble,
     )
     log.info("engine models loaded on %s: %s", device, pipeline.model_version)
     return pipeline
 
 
+def load_member(settings: EngineSettings, checkpoint: str, device: torch.device) -> Classifier:
+    """The classifier `checkpoint` names (as `engine.head.checkpoint` would), with the CNN,
+    crop and margin it carries or else `settings.cnn`: one member of an ensemble."""
+    folder = head_folder(checkpoint)
+    member = with_checkpoint_cnn(settings, folder)
+    head = load_head(folder)
+    head.module.to(device)
+    cnn = load_cnn(member.cnn, settings.offline).to(device)
+    return Classifier(cnn, head, member.faces.margin, member.cnn.input_size)
+
+
 def load_preparer(settings: EngineSettings) -> FacePreparer:
-    """Only what cuts faces out of photos, on the CPU: the detector, the CNN's crop and, in
-    fusion mode, BLIP-2's image processor (never the captioner itself). For Ray's ingress."""
+    """Only what cuts faces out of photos, on the CPU: the detector, every classifier's crop
+    and, in fusion mode, BLIP-2's image processor (never the captioner itself). For Ray's
+    ingress."""
     device = torch.device("cpu")
+    names = (settings.head.checkpoint, *settings.head.ensemble)
+    classifiers = [load_member(settings, name, device) for name in names]
     settings = with_checkpoint_cnn(settings, head_folder(settings.head.checkpoint))
-    head = load_head(head_folder(settings.head.checkpoint))
-    cnn = load_cnn(settings.cnn, settings.offline)
     caption_preprocess = None
-    if head.metadata.spec.uses_text and settings.mode == "fusion":
+    if classifiers[0].uses_text and settings.mode == "fusion":
         caption_preprocess = load_caption_preprocess(settings.captioner, settings.offline)
     detector = build_detector(settings.faces, device)
-    return FacePreparer(settings, detector, cnn.preprocess, caption_preprocess)
+    return FacePreparer(settings, detector, classifiers, caption_preprocess)

@@ -20,6 +20,7 @@ from fer_engine.analysis import Analysis, Face
 from fer_engine.batch_shapes import power_of_two_chunks
 from fer_engine.captioner import Captioner
 from fer_engine.checkpoints import LoadedHead, model_name
+from fer_engine.classifiers import Classifier
 from fer_engine.cnn import CnnBranch
 from fer_engine.emotions import EMOTIONS
 from fer_engine.errors import CheckpointMismatch
@@ -40,7 +41,8 @@ class PreparedFace:
     """One face, cut out and preprocessed for every model that will look at it."""
 
     box: FaceBox
-    cnn_pixels: torch.Tensor
+    # One crop per classifier, the engine's own first, then each ensemble member's.
+    cnn_pixels: tuple[torch.Tensor, ...]
     caption_pixels: torch.Tensor | None
 
 
@@ -81,12 +83,12 @@ class FacePreparer:
         self,
         settings: EngineSettings,
         detector: FaceDetector,
-        cnn_preprocess: Callable[[Image.Image, FaceBox, float], torch.Tensor],
+        classifiers: Sequence[Classifier],
         caption_preprocess: Callable[[Image.Image], torch.Tensor] | None,
     ) -> None:
         self.settings = settings
         self.detector = detector
-        self.cnn_preprocess = cnn_preprocess
+        self.classifiers = tuple(classifiers)
         self.caption_preprocess = caption_preprocess
 
     def prepare(self, data: bytes) -> PreparedPhoto:
@@ -114,7 +116,8 @@ class FacePreparer:
             caption_pixels = None
             if self.caption_preprocess is not None:
                 caption_pixels = self.caption_preprocess(square_crop(image, box, margin))
-            faces.append(PreparedFace(box, self.cnn_preprocess(image, box, margin), caption_pixels))
+            cnn_pixels = tuple(classifier.preprocess(image, box) for classifier in self.classifiers)
+            faces.append(PreparedFace(box, cnn_pixels, caption_pixels))
         return PreparedPhoto(
             image_size=image.size,
             faces=tuple(faces),
@@ -124,7 +127,12 @@ class FacePreparer:
 
 
 class Pipeline:
-    """Every model of one engine, checked against each other when assembled."""
+    """Every model of one engine, checked against each other when assembled.
+
+    `cnn` and `head` are the engine's classifier (a fusion head reads captions too); each
+    classifier of `ensemble` reads the same faces through its own crop and CNN, and the
+    answer is the mean of all their probabilities.
+    """
 
     def __init__(
         self,
@@ -136,11 +144,14 @@ class Pipeline:
         text_encoder: TextEncoder | None = None,
         *,
         captions_elsewhere: bool = False,
+        ensemble: Sequence[Classifier] = (),
     ) -> None:
         self.settings = settings
         self.detector = detector
         self.cnn = cnn
         self.head = head
+        own = Classifier(cnn, head, settings.faces.margin, settings.cnn.input_size)
+        self.classifiers = (own, *ensemble)
         self.captioner = captioner
         self.text_encoder = text_encoder
         # A Ray deployment of the CNN, text encoder and head gets its captions from the
@@ -150,7 +161,7 @@ class Pipeline:
         _check_head_fits(self)
         self.head.module.to(self.device)
         caption_preprocess = captioner.preprocess if captioner and self.uses_text else None
-        self.preparer = FacePreparer(settings, detector, cnn.preprocess, caption_preprocess)
+        self.preparer = FacePreparer(settings, detector, self.classifiers, caption_preprocess)
 
     @property
     def uses_text(self) -> bool:
@@ -166,7 +177,11 @@ class Pipeline:
                 model_name(meta.captioner_model or ""),
                 model_name(meta.text_encoder_model or ""),
             ]
-        return "/".join(parts)
+        members = [
+            f"{member.head.metadata.spec.kind}-{member.head.fingerprint}/{member.cnn.arch}"
+            for member in self.classifiers[1:]
+        ]
+        return "+".join(["/".join(parts), *members])
 
     def prepare(self, data: bytes) -> PreparedPhoto:
         """Decode, find faces, crop and preprocess them; raises `BadImage` for bad bytes."""
@@ -189,9 +204,9 @@ class Pipeline:
         return self._in_chunks(partial(self._infer_batch, report=report), faces, report), report
 
     def classify(
-        self, faces: Sequence[tuple[torch.Tensor, str | None]]
+        self, faces: Sequence[tuple[tuple[torch.Tensor, ...], str | None]]
     ) -> tuple[list[FaceResult], BatchReport]:
-        """CNN, text encoder and head on (CNN pixels, caption) pairs whose captions were
+        """CNNs, text encoder and heads on (CNN pixels, caption) pairs whose captions were
         written elsewhere (the Ray captioner deployment), batched as `infer` batches."""
         report = BatchReport()
         return self._in_chunks(partial(self._classify_pairs, report=report), faces, report), report
@@ -206,20 +221,21 @@ class Pipeline:
 
     @torch.inference_mode()
     def _classify_pairs(
-        self, faces: list[tuple[torch.Tensor, str | None]], report: BatchReport
+        self, faces: list[tuple[tuple[torch.Tensor, ...], str | None]], report: BatchReport
     ) -> list[FaceResult]:
         clock = _StageClock(self.device, report.timings)
-        (pixels,) = stack_to_device([[pixels for pixels, _ in faces]], self.device)
+        pixels = stack_to_device(self._crop_groups([crops for crops, _ in faces]), self.device)
         clock.lap("transfer")
         return self._classify(pixels, [caption for _, caption in faces], report)
 
     @torch.inference_mode()
     def _infer_batch(self, faces: list[PreparedFace], report: BatchReport) -> list[FaceResult]:
-        groups = [[face.cnn_pixels for face in faces]]
+        groups = self._crop_groups([face.cnn_pixels for face in faces])
         if self.uses_text:
             groups.append([face.caption_pixels for face in faces])
         clock = _StageClock(self.device, report.timings)
-        pixels, *caption_pixels = stack_to_device(groups, self.device)
+        stacked = stack_to_device(groups, self.device)
+        pixels, caption_pixels = stacked[: len(self.classifiers)], stacked[len(self.classifiers) :]
         clock.lap("transfer")
         captions: list[str | None] = [None] * len(faces)
         if self.uses_text:
@@ -228,16 +244,23 @@ class Pipeline:
             clock.lap("caption")
         return self._classify(pixels, captions, report)
 
+    def _crop_groups(self, crops: list[tuple[torch.Tensor, ...]]) -> list[list[torch.Tensor]]:
+        """Faces' crops regrouped per classifier, so each classifier's crops stack as a batch."""
+        return [[face[index] for face in crops] for index in range(len(self.classifiers))]
+
     @torch.inference_mode()
     def _classify(
-        self, pixels: torch.Tensor, captions: list[str | None], report: BatchReport
+        self, pixels: Sequence[torch.Tensor], captions: list[str | None], report: BatchReport
     ) -> list[FaceResult]:
         clock = _StageClock(self.device, report.timings)
         texts = [caption or "" for caption in captions] if self.uses_text else None
-        inputs = face_features(self.cnn, pixels, self.text_encoder, texts, clock.lap)
-        logits = self.head.module(inputs).float() / self.head.metadata.temperature
-        probs = torch.softmax(logits, dim=-1).cpu().tolist()
-        clock.lap("head")
+        members = []
+        for classifier, crops in zip(self.classifiers, pixels, strict=True):
+            read = texts if classifier.uses_text else None
+            inputs = face_features(classifier.cnn, crops, self.text_encoder, read, clock.lap)
+            members.append(classifier.probabilities(classifier.head.module(inputs)))
+            clock.lap("head")
+        probs = torch.stack(members).mean(dim=0).cpu().tolist()
         return [FaceResult(tuple(p), c) for p, c in zip(probs, captions, strict=True)]
 
 
@@ -341,25 +364,20 @@ class _StageClock:
 
 def _check_head_fits(pipeline: Pipeline) -> None:
     """Refuse a head trained for other models, features or mode, naming every difference."""
-    meta, spec = pipeline.head.metadata, pipeline.head.metadata.spec
+    spec = pipeline.head.metadata.spec
     settings = pipeline.settings
     problems = []
     if settings.mode == "cnn" and spec.uses_text:
         problems.append(f"engine.mode is 'cnn' but the head is a '{spec.kind}' fusion head")
     if settings.mode == "fusion" and not spec.uses_text:
         problems.append("engine.mode is 'fusion' but the head is a 'cnn' head")
-    if meta.cnn_arch != pipeline.cnn.arch:
-        problems.append(f"head trained on {meta.cnn_arch}, engine.cnn.arch is {pipeline.cnn.arch}")
-    if meta.cnn_input_size != settings.cnn.input_size:
-        problems.append(
-            f"head trained at input size {meta.cnn_input_size}, "
-            f"engine.cnn.input_size is {settings.cnn.input_size}"
-        )
-    if (spec.image_dim, spec.image_token_dim) != (pipeline.cnn.pooled_dim, pipeline.cnn.token_dim):
-        problems.append(
-            f"head expects CNN features {spec.image_dim}/{spec.image_token_dim}, "
-            f"the CNN gives {pipeline.cnn.pooled_dim}/{pipeline.cnn.token_dim}"
-        )
+    own, *members = pipeline.classifiers
+    problems += own.problems()
+    for number, member in enumerate(members, start=1):
+        name = f"ensemble member {number} ({member.cnn.arch})"
+        if member.uses_text:
+            problems.append(f"{name} is a fusion head; ensemble members read the CNN only")
+        problems += [f"{name}: {problem}" for problem in member.problems()]
     if spec.uses_text:
         problems += _text_problems(pipeline)
     if problems:

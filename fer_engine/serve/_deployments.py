@@ -95,7 +95,7 @@ class FaceModels:
 
     @serve.batch(max_batch_size=32, batch_wait_timeout_s=0.01)
     async def classify(
-        self, pixels: list[torch.Tensor], captions: list[str | None]
+        self, pixels: list[tuple[torch.Tensor, ...]], captions: list[str | None]
     ) -> list[Classified]:
         pairs = list(zip(pixels, captions, strict=True))
         results, report = await asyncio.to_thread(self._pipeline.classify, pairs)

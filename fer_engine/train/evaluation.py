@@ -64,7 +64,7 @@ def checkpoint_settings(settings: EngineSettings, folder: Path) -> EngineSetting
     text encoder it was trained with."""
     metadata = HeadMetadata.model_validate_json((folder / METADATA_FILE).read_text())
     update: dict = {
-        "head": settings.head.model_copy(update={"checkpoint": str(folder)}),
+        "head": settings.head.model_copy(update={"checkpoint": str(folder), "ensemble": ()}),
         "mode": "fusion" if metadata.spec.uses_text else "cnn",
     }
     if metadata.spec.uses_text:
