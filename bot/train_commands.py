@@ -190,17 +190,18 @@ def evaluate(
 @_LAYOUT
 @click.option(
     "--checkpoint",
-    required=True,
-    help="The checkpoint to calibrate: a folder, or a shipped name ('bundled', 'fer2013-fer_vgg').",
+    help="The checkpoint to calibrate: a folder, or a shipped name ('bundled', "
+    "'fer2013-fer_vgg'). Without it: the configured ensemble (engine.head.ensemble).",
 )
 @click.option(
     "--split", type=click.Choice(["train", "val", "test"]), default="val", show_default=True
 )
 @click.pass_context
 def train_calibrate_command(
-    ctx: click.Context, data: Path, layout: str, checkpoint: str, split: str
+    ctx: click.Context, data: Path, layout: str, checkpoint: str | None, split: str
 ) -> None:
-    """Fit the temperature of CHECKPOINT's head on DATA's split and write it into its head.json.
+    """Fit the temperature of CHECKPOINT's head on DATA's split and write it into its head.json,
+    or without --checkpoint the configured ensemble's, to set as engine.head.ensemble_temperature.
 
     Accuracy does not change; the expected calibration error before and after is printed.
     """
@@ -211,25 +212,38 @@ def train_calibrate_command(
     from fer_engine.train.calibration import calibrate
     from fer_engine.train.evaluation import checkpoint_settings, evaluate_engine
 
-    folder = head_folder(checkpoint)
+    settings = _settings(ctx).engine
+    if checkpoint is None and not settings.head.ensemble:
+        raise click.ClickException("name --checkpoint, or configure engine.head.ensemble")
+    folder = head_folder(checkpoint or settings.head.checkpoint)
     if not (folder / METADATA_FILE).is_file():
         raise click.ClickException(f"no checkpoint in {folder} (expected {METADATA_FILE})")
     metadata = HeadMetadata.model_validate_json((folder / METADATA_FILE).read_text())
+    if checkpoint is not None:
+        settings = checkpoint_settings(settings, folder)
     try:
         images = load_split(data, layout, split)
-        result = evaluate_engine(checkpoint_settings(_settings(ctx).engine, folder), images)
+        result = evaluate_engine(settings, images)
     except DatasetLayoutError as exc:
         raise click.ClickException(str(exc)) from exc
     except EngineError as exc:
         click.echo(f"ferbot: {exc}", err=True)
         raise SystemExit(2) from exc
-    fitted = calibrate(result.probs, result.labels, metadata.temperature)
+    if result.n == 0:
+        raise click.ClickException(f"no images to calibrate on in {data} ({split})")
+    serving = metadata.temperature if checkpoint else settings.head.ensemble_temperature
+    fitted = calibrate(result.probs, result.labels, serving)
+    errors = f"expected calibration error {fitted.error_before:.4f} at temperature 1 -> "
+    errors += f"{fitted.error_after:.4f} on {result.n} images"
+    if checkpoint is None:
+        click.echo(
+            f"ensemble {', '.join((settings.head.checkpoint, *settings.head.ensemble))}: "
+            f"{errors}; set ensemble_temperature = {fitted.temperature:.3f} under [engine.head]"
+        )
+        return
     calibrated = metadata.model_copy(update={"temperature": fitted.temperature})
     (folder / METADATA_FILE).write_text(calibrated.model_dump_json(indent=2) + "\n")
-    click.echo(
-        f"{folder}: temperature {fitted.temperature:.3f} on {result.n} images; expected "
-        f"calibration error {fitted.error_before:.4f} at temperature 1 -> {fitted.error_after:.4f}"
-    )
+    click.echo(f"{folder}: temperature {fitted.temperature:.3f}; {errors}")
 
 
 _CACHE = click.option(

@@ -53,3 +53,12 @@ class Classifier:
                 f"the CNN gives {cnn.pooled_dim}/{cnn.token_dim}"
             )
         return problems
+
+
+def pooled(probabilities: list[torch.Tensor], temperature: float) -> torch.Tensor:
+    """The members' mean probability, calibrated as a whole: its logarithm divided by the
+    ensemble's `temperature` before the softmax. One member's probabilities pass unchanged."""
+    if len(probabilities) == 1:
+        return probabilities[0]
+    mean = torch.stack(probabilities).mean(dim=0)
+    return torch.softmax(mean.clamp_min(1e-12).log() / temperature, dim=-1)

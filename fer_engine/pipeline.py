@@ -20,7 +20,7 @@ from fer_engine.analysis import Analysis, Face
 from fer_engine.batch_shapes import power_of_two_chunks
 from fer_engine.captioner import Captioner
 from fer_engine.checkpoints import LoadedHead, model_name
-from fer_engine.classifiers import Classifier
+from fer_engine.classifiers import Classifier, pooled
 from fer_engine.cnn import CnnBranch
 from fer_engine.emotions import EMOTIONS
 from fer_engine.errors import CheckpointMismatch
@@ -260,7 +260,7 @@ class Pipeline:
             inputs = face_features(classifier.cnn, crops, self.text_encoder, read, clock.lap)
             members.append(classifier.probabilities(classifier.head.module(inputs)))
             clock.lap("head")
-        probs = torch.stack(members).mean(dim=0).cpu().tolist()
+        probs = pooled(members, self.settings.head.ensemble_temperature).cpu().tolist()
         return [FaceResult(tuple(p), c) for p, c in zip(probs, captions, strict=True)]
 
 

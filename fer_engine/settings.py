@@ -119,6 +119,10 @@ class HeadSettings(_Section):
     # More classifiers (CNN and head each, named as `checkpoint` is) read every face too, each
     # with its own crop; the answer is the mean of all their calibrated probabilities.
     ensemble: FromJsonText[tuple[str, ...]] = ()
+    # Averaging calibrated members makes an unsure ensemble (they disagree where each is
+    # sure), so the mean is sharpened again: raised to 1/T and renormalised, T fitted by
+    # `ferbot train calibrate` run on the configured ensemble.
+    ensemble_temperature: float = Field(1.0, gt=0.0)
 
 
 class ServingSettings(_Section):

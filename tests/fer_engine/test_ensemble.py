@@ -1,9 +1,12 @@
+import re
 from pathlib import Path
 
 import pytest
 import torch
+from click.testing import CliRunner
 from PIL import Image
 
+from bot.cli import main
 from fer_engine.errors import CheckpointMismatch
 from fer_engine.loading import load_pipeline
 from fer_engine.pipeline import Pipeline
@@ -11,6 +14,7 @@ from fer_engine.settings import EngineSettings
 from fer_engine.train.evaluation import checkpoint_settings
 from tests.conftest import with_head
 from tests.fer_engine.test_pipeline import assert_batched_equals_one_at_a_time
+from tests.fer_engine.train.synthetic import write_class_folders
 from tests.images import GROUP_JPEG, encode
 
 VGG = "fer2013-fer_vgg"
@@ -67,3 +71,37 @@ def test_a_fusion_head_is_refused_as_an_ensemble_member(
 def test_evaluating_one_checkpoint_leaves_the_configured_ensemble_out(tiny_models: Path) -> None:
     folder = tiny_models / "heads" / "cnn"
     assert checkpoint_settings(settings_with(ensemble=(VGG,)), folder).head.ensemble == ()
+
+
+def test_the_ensemble_temperature_sharpens_the_mean_without_changing_the_answer(
+    ensemble: Pipeline,
+) -> None:
+    sharp = settings_with(ensemble=(VGG,))
+    sharp = sharp.model_copy(
+        update={"head": sharp.head.model_copy(update={"ensemble_temperature": 0.5})}
+    )
+    photo = GROUP_JPEG.read_bytes()
+    mean, sharpened = probs_of(ensemble, photo), probs_of(load_pipeline(sharp), photo)
+    assert torch.equal(mean.argmax(dim=1), sharpened.argmax(dim=1))
+    assert (sharpened.max(dim=1).values > mean.max(dim=1).values).all()
+
+
+def test_calibrating_the_configured_ensemble_prints_the_temperature_to_set(
+    tmp_path: Path,
+) -> None:
+    faces = write_class_folders(tmp_path, per_class=10)
+    result = CliRunner().invoke(
+        main,
+        ["train", "calibrate", "--data", str(faces), "--layout", "imagefolder"],
+        env={"FERBOT_ENGINE__HEAD__ENSEMBLE": f'["{VGG}"]', "FERBOT_ENGINE__DEVICE": "cpu"},
+    )
+    assert result.exit_code == 0, result.output
+    assert re.search(r"set ensemble_temperature = [0-9.]+ under \[engine.head\]", result.output)
+
+
+def test_calibrating_with_neither_a_checkpoint_nor_an_ensemble_is_refused(tmp_path: Path) -> None:
+    faces = write_class_folders(tmp_path, per_class=3)
+    args = ["train", "calibrate", "--data", str(faces), "--layout", "imagefolder"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1
+    assert "name --checkpoint, or configure engine.head.ensemble" in result.output
