@@ -96,7 +96,7 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
         "history.last": "Latest: {items}",
         "period.7d": "the last 7 days",
         "period.30d": "the last 30 days",
-        "period.all": "all your history",
+        "period.all": "the last {days} days (all I keep)",
         "history.usage": "Use /history, /history 7d, /history 30d, /history 90d or /history all.",
         "forget.ask": (
             "This deletes everything I know about you, in every chat. It cannot be undone. "
@@ -221,7 +221,7 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
         "history.last": "최근: {items}",
         "period.7d": "최근 7일",
         "period.30d": "최근 30일",
-        "period.all": "전체 기간",
+        "period.all": "보관 기간 전체(최근 {days}일)",
         "history.usage": (
             "/history, /history 7d, /history 30d, /history 90d, /history all 중에서 골라 주세요."
         ),

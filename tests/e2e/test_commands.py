@@ -26,7 +26,7 @@ async def test_forget_then_yes_then_history_is_empty(telegram: RunningBot) -> No
     assert len(fake.calls_of("answerCallbackQuery")) == 1
 
     (history,) = await telegram.push_and_wait(fake.command_update(ALICE, "/history all"))
-    assert history.text == "No photos in all your history. Send me one!"
+    assert history.text == "No photos in the last 365 days (all I keep). Send me one!"
 
 
 async def test_the_command_menu_is_registered_in_english_and_korean(
