@@ -14,17 +14,27 @@ from storage import StorageSettings
 from tests.e2e.conftest import ALICE, running_bot
 from tests.e2e.fake_telegram import FakeTelegram
 from tests.images import FACE_JPEG
-from tests.storage.conftest import database_url, postgres_databases  # noqa: F401 (fixtures)
+from tests.storage.conftest import latest_database_url, postgres_databases  # noqa: F401
 
 RETENTION_DAYS = StorageSettings().retention_days
 RESTART = datetime(2026, 3, 31, 12, tzinfo=UTC)  # after the purge due at 03:30 UTC
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def database_url(
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    postgres_databases: list[str],  # noqa: F811 (the fixture imported above)
+) -> str:
+    """Each kind of database at the latest schema, holding no rows."""
+    return await latest_database_url(request.param, tmp_path, postgres_databases, "retention")
 
 
 async def test_a_photo_past_retention_is_purged_when_the_bot_starts_and_a_newer_one_stays(
     fake: FakeTelegram,
     aligned_bundled_pipeline: Pipeline,
     tmp_path: Path,
-    database_url: str,  # noqa: F811
+    database_url: str,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     caplog.set_level("INFO", logger="bot.retention")
