@@ -11,6 +11,7 @@ import click
 
 from bot.photo_report import PhotoReport
 from bot.settings import Settings, SettingsError, load_settings
+from bot.texts import DEFAULT_LANGUAGE, Texts
 from bot.train_commands import evaluate, train
 from fer_engine import EngineError, UserFacingError
 from fer_engine.service import EngineService, open_engine
@@ -20,6 +21,7 @@ from storage.settings import StorageSettings, printable_url
 
 log = logging.getLogger("ferbot")
 
+_ENGLISH = Texts(DEFAULT_LANGUAGE)  # what `ferbot analyze` says of a photo the engine refused
 INTERNAL_ERROR = "Something went wrong on my side while reading this photo."
 
 _LOG_LEVELS = (logging.WARNING, logging.INFO, logging.DEBUG)  # by the number of -v
@@ -108,7 +110,7 @@ async def _analyze_one(engine: EngineService, path: Path) -> PhotoReport:
     try:
         return PhotoReport(str(path), await engine.analyze(data), None)
     except UserFacingError as exc:
-        return PhotoReport(str(path), None, exc.message)
+        return PhotoReport(str(path), None, _ENGLISH(exc.code))
     except Exception:
         log.exception("analysing %s failed", path)
         return PhotoReport(str(path), None, INTERNAL_ERROR)
