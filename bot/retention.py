@@ -44,5 +44,5 @@ class RetentionPurge:
         if due is None or not await self._store.claim_maintenance(JOB, due):
             return None
         purged = await self._store.purge_expired(now)
-        log.info("retention purge due %s: deleted %d analyses", due.isoformat(), purged)
+        log.info("retention purge due %s: analyses deleted: %d", due.isoformat(), purged)
         return purged

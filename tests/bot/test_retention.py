@@ -63,7 +63,7 @@ async def test_a_run_missed_while_down_is_done_at_start_and_logged(
         next_run = job.next_run_time
     finally:
         scheduler.shutdown(wait=False)
-    assert "deleted 2 analyses" in caplog.text
+    assert "analyses deleted: 2" in caplog.text
     assert next_run.hour == 3 and next_run.minute == 30
     history = await store.person_history("telegram", "1001", days=90, now=now)
     assert [record.message_id for record in history.last] == ["1d"]

@@ -54,4 +54,4 @@ async def test_a_photo_past_retention_is_purged_when_the_bot_starts_and_a_newer_
             held = json.loads(await telegram.store.export_person("telegram", str(ALICE.id)) or "")
     days = [datetime.fromisoformat(analysis["at"]).date() for analysis in held["analyses"]]
     assert days == [(RESTART - timedelta(days=1)).date()]
-    assert "deleted 1 analyses" in caplog.text
+    assert "analyses deleted: 1" in caplog.text
