@@ -102,16 +102,9 @@ def test_korean_counters_read_the_same_for_one_and_for_more(count: int) -> None:
 
 
 def test_a_number_formatted_as_a_number_is_unchanged() -> None:
-    assert Texts("en")(
-        "stats",
-        requests=1,
-        queue_depth=12,
-        p50_ms=5,
-        p99_ms=9,
-        mean_batch=2.0,
-        errors=0,
-        model_version="m",
-    ).startswith("Engine: 1 photo answered, 12 in")
+    engine = {"requests": 1, "queue_depth": 12, "p50_ms": 5, "p99_ms": 9, "errors": 0}
+    text = Texts("en")("stats", mean_batch=2.0, model_version="m", **engine)
+    assert text.startswith("Engine: 1 photo answered, 12 in progress, latency p50 5 ms")
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
