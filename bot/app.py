@@ -15,6 +15,7 @@ from bot.metrics import start_monitoring
 from bot.outbox import Outbox
 from bot.rate_limit import RateLimiter
 from bot.replies import Reply
+from bot.retention import RetentionPurge
 from bot.scheduler import DigestScheduler
 from bot.settings import Settings
 from fer_engine.service import EngineService, open_engine
@@ -64,6 +65,14 @@ def build_bot(engine: EngineService, store: Store, settings: Settings, outbox: O
     return Bot(BotContext(engine, store, settings, CommentPicker(), limits, digests))
 
 
+async def start_schedules(context: BotContext) -> None:
+    """Plan the digests and the daily retention purge on one scheduler, and do now what either
+    missed while the bot was down."""
+    await context.digests.start()
+    purge = RetentionPurge(context.store, context.settings.bot.purge_cron)
+    await purge.start(context.digests.scheduler)
+
+
 async def run(settings: Settings, console: bool = False, *, dashboard_only: bool = False) -> None:
     """Serve every configured platform, and the dashboard when enabled, until one stops (the
     console at /quit) or we are cancelled; then finish what the engine has in flight and close
@@ -100,7 +109,7 @@ async def run(settings: Settings, console: bool = False, *, dashboard_only: bool
                     settings.metrics, engine, bot.tally, lambda: not any(t.done() for t in tasks)
                 )
             if adapters:
-                await bot.context.digests.start()
+                await start_schedules(bot.context)
             try:
                 done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
             finally:

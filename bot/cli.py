@@ -1,6 +1,7 @@
 """The `ferbot` command line."""
 
 import asyncio
+import contextlib
 import logging
 import signal
 import sys
@@ -11,15 +12,18 @@ import click
 
 from bot.photo_report import PhotoReport
 from bot.settings import Settings, SettingsError, load_settings
+from bot.texts import DEFAULT_LANGUAGE, Texts
 from bot.train_commands import evaluate, train
-from fer_engine import EngineError, UserFacingError
+from fer_engine import CheckpointMismatch, ModelUnavailable, UserFacingError
 from fer_engine.service import EngineService, open_engine
+from fer_engine.train.errors import TrainingError
 from storage.engine import Database
 from storage.migrate import current_revision, downgrade, upgrade
 from storage.settings import StorageSettings, printable_url
 
 log = logging.getLogger("ferbot")
 
+_ENGLISH = Texts(DEFAULT_LANGUAGE)  # what `ferbot analyze` says of a photo the engine refused
 INTERNAL_ERROR = "Something went wrong on my side while reading this photo."
 
 _LOG_LEVELS = (logging.WARNING, logging.INFO, logging.DEBUG)  # by the number of -v
@@ -27,7 +31,27 @@ _LOG_LEVELS = (logging.WARNING, logging.INFO, logging.DEBUG)  # by the number of
 _CLI_CONCURRENCY = 32
 
 
-@click.group()
+class ModelsNotLoaded(click.ClickException):
+    """The models could not be loaded: one line naming the setting to change, exit status 2
+    (1 is for bad input, such as a photo that could not be read)."""
+
+    exit_code = 2
+
+
+class _Ferbot(click.Group):
+    """The command group. Errors any command may meet become one line and an exit status
+    here, once, instead of in every command."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except (ModelUnavailable, CheckpointMismatch) as exc:
+            raise ModelsNotLoaded(str(exc)) from exc
+        except (SettingsError, TrainingError) as exc:
+            raise click.ClickException(str(exc)) from exc
+
+
+@click.group(cls=_Ferbot)
 @click.option(
     "--config",
     "config_path",
@@ -51,10 +75,8 @@ def main(ctx: click.Context, config_path: Path | None, verbose: int) -> None:
 
 
 def _settings(ctx: click.Context) -> Settings:
-    try:
-        return load_settings(ctx.obj)
-    except SettingsError as exc:
-        raise click.ClickException(str(exc)) from exc
+    """The settings from --config (a `SettingsError` is shown as one line by the group)."""
+    return load_settings(ctx.obj)
 
 
 @main.command()
@@ -67,12 +89,7 @@ def analyze(ctx: click.Context, photos: tuple[Path, ...], as_json: bool) -> None
     Exits 1 when any photo could not be analysed (its line says why), 2 when the models
     cannot be loaded.
     """
-    settings = _settings(ctx)
-    try:
-        reports = asyncio.run(_analyze_all(settings, photos, as_json))
-    except EngineError as exc:
-        click.echo(f"ferbot: {exc}", err=True)
-        sys.exit(2)
+    reports = asyncio.run(_analyze_all(_settings(ctx), photos, as_json))
     if any(report.error is not None for report in reports):
         sys.exit(1)
 
@@ -108,7 +125,7 @@ async def _analyze_one(engine: EngineService, path: Path) -> PhotoReport:
     try:
         return PhotoReport(str(path), await engine.analyze(data), None)
     except UserFacingError as exc:
-        return PhotoReport(str(path), None, exc.message)
+        return PhotoReport(str(path), None, _ENGLISH(exc.code))
     except Exception:
         log.exception("analysing %s failed", path)
         return PhotoReport(str(path), None, INTERNAL_ERROR)
@@ -146,15 +163,8 @@ def _serve(settings: Settings, **options: bool) -> None:
     """Run the bot (or the dashboard alone) until Ctrl-C; start-up errors as one line."""
     from bot.app import run as run_bot
 
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(run_bot(settings, **options))
-    except SettingsError as exc:
-        raise click.ClickException(str(exc)) from exc
-    except EngineError as exc:
-        click.echo(f"ferbot: {exc}", err=True)
-        sys.exit(2)
-    except KeyboardInterrupt:
-        pass
 
 
 @main.command("serve-engine")
@@ -169,12 +179,8 @@ def serve_engine(ctx: click.Context, detach: bool) -> None:
     from fer_engine.serve import deploy, join_cluster, undeploy
 
     settings = _settings(ctx).engine
-    try:
-        join_cluster(settings.ray)
-        deploy(settings)
-    except EngineError as exc:
-        click.echo(f"ferbot: {exc}", err=True)
-        sys.exit(2)
+    join_cluster(settings.ray)
+    deploy(settings)
     ray_settings = settings.ray
     click.echo(
         f"engine {ray_settings.app_name} serving at "

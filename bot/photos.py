@@ -10,7 +10,7 @@ from bot.events import Photo
 from bot.recording import analysis_record
 from bot.replies import FaceLine, Reply
 from bot.texts import EMOJI, UNSURE_EMOJI, Texts
-from fer_engine import Analysis, BadImage, EngineBusy, EngineClosed, EngineTimeout, Face
+from fer_engine import Analysis, Face, UserFacingError
 
 log = logging.getLogger(__name__)
 
@@ -53,15 +53,9 @@ async def read_photo(ctx: BotContext, data: bytes, person: str, texts: Texts) ->
     started = time.perf_counter()
     try:
         analysis = await ctx.engine.analyze(data)
-    except BadImage as exc:
-        log.info("bad image from %s: %s", person, exc.reason)
-        reply = Reply(texts(f"bad_image.{exc.reason}"))
-    except EngineBusy:
-        reply = Reply(texts("busy"))
-    except EngineTimeout:
-        reply = Reply(texts("timeout"))
-    except EngineClosed:
-        reply = Reply(texts("restarting"))
+    except UserFacingError as exc:
+        log.info("photo from %s not read: %s", person, exc)
+        reply = Reply(texts(exc.code))
     else:
         latency_ms = (time.perf_counter() - started) * 1000
         return PhotoReading(_face_reply(ctx, person, analysis, texts), analysis, latency_ms)

@@ -10,8 +10,16 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
+from bot.schedule import Schedule
 from fer_engine.settings import EngineSettings
 from storage.settings import StorageSettings, url_has_password
 
@@ -37,9 +45,17 @@ class BotSettings(_Section):
     digest_grace_s: float = Field(3600.0, ge=0)  # a digest missed while down is sent this late
     # How often schedules set through other bot replicas are read from the store (0: never).
     schedule_sync_s: float = Field(60.0, ge=0)
+    # When the daily retention purge runs (a cron line, UTC); see bot/retention.py.
+    purge_cron: str = "30 3 * * *"
     # A face whose likeliest emotion has a (calibrated) probability below this is answered
     # "not sure: A or B"; 0 never hedges.
     unsure_below: float = Field(0.3, ge=0.0, le=1.0)
+
+    @field_validator("purge_cron")
+    @classmethod
+    def _a_cron_line(cls, cron: str) -> str:
+        Schedule(cron).trigger("UTC")  # a ValueError here names the bad field at start-up
+        return cron
 
 
 class TelegramSettings(_Section):

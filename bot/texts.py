@@ -1,4 +1,9 @@
-"""Everything the bot says, in English and Korean; templates take named fields."""
+"""Everything the bot says, in English and Korean; templates take named fields.
+
+A whole-number field picks its noun's form in a template: `{photos:photo|photos}` is "photo"
+for 1 and "photos" otherwise. Korean counters do not change with the number, so its templates
+need none.
+"""
 
 from collections.abc import Mapping
 
@@ -56,7 +61,8 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
             "/auto on|off: in a group, read every photo (admins only)\n"
             "/summary: the group's mood now; /summary_schedule, /summary_tz, "
             "/summary_alert: digests on a schedule (admins only)\n"
-            "/optout on|off: never be named in group digests"
+            "/optout on|off: never be named in group digests\n"
+            "/stats: the engine's load and latency (operators only)"
         ),
         "privacy": (
             "What I keep: for each photo you send, the emotions I saw (7 numbers per face), "
@@ -73,13 +79,14 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
             "camera, good light on it, and the whole face in the picture, forehead to chin "
             "(close-ups are fine; faces far away are hard to find)."
         ),
-        "more_faces": "(I read the {shown} largest faces of {found}.)",
+        "more_faces": "(I read {shown} of {found} faces, the largest {shown:one|ones}.)",
         "busy": "I'm a bit busy right now; please try again in a moment.",
         "timeout": "That took too long; please try again.",
         "restarting": "I'm restarting; please try again in a minute.",
         "sorry": "Sorry, something went wrong on my side. Please try again later.",
         "rate_limited": (
-            "That's a lot of photos! Please wait {seconds} seconds before the next one."
+            "That's a lot of photos! Please wait {seconds} {seconds:second|seconds} before the "
+            "next one."
         ),
         "bad_image.empty": "This file is empty.",
         "bad_image.not_a_picture": "This file is not a picture I can open.",
@@ -91,12 +98,14 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
             "This file is larger than {limit_mb} MB; please send a smaller one."
         ),
         "history.empty": "No photos in {period}. Send me one!",
-        "history.summary": "In {period}: {photos} photos, most often {emoji} {emotion} ({share}).",
+        "history.summary": (
+            "In {period}: {photos} {photos:photo|photos}, most often {emoji} {emotion} ({share})."
+        ),
         "history.streak": "Streak: {emoji} {emotion} {days} days in a row.",
         "history.last": "Latest: {items}",
         "period.7d": "the last 7 days",
         "period.30d": "the last 30 days",
-        "period.all": "all your history",
+        "period.all": "the last {days} days (all I keep)",
         "history.usage": "Use /history, /history 7d, /history 30d, /history 90d or /history all.",
         "forget.ask": (
             "This deletes everything I know about you, in every chat. It cannot be undone. "
@@ -104,7 +113,9 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
         ),
         "forget.yes": "Yes, delete everything",
         "forget.no": "No, keep it",
-        "forget.done": "Done: I deleted {count} analyses and everything else about you.",
+        "forget.done": (
+            "Done: I deleted {count} {count:analysis|analyses} and everything else about you."
+        ),
         "forget.kept": "OK, I kept everything.",
         "forget.not_yours": "Only the person who asked can answer this.",
         "lang.set": "I'll answer in English from now on.",
@@ -119,14 +130,16 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
         "unknown_command": "I don't know that command. /help lists what I can do.",
         "period.1d": "the last day",
         "period.90d": "the last 90 days",
-        "history.before": "The {days} days before: {photos} photos, most often {emoji} {emotion}.",
+        "history.before": (
+            "The {days} days before: {photos} {photos:photo|photos}, most often {emoji} {emotion}."
+        ),
         "history.before_none": "No photos in the {days} days before.",
         "digest.title": "Mood in {title}, {period}",
-        "digest.photos": "{photos} photos from {people} people.",
+        "digest.photos": "{photos} {photos:photo|photos} from {people} {people:person|people}.",
         "digest.mood": "Mood: {items}.",
         "digest.negative": "Negative emotions (angry, disgust, fear, sad): {share}{change}.",
-        "digest.up": " ▲ {points} points",
-        "digest.down": " ▼ {points} points",
+        "digest.up": " ▲ {points} {points:point|points}",
+        "digest.down": " ▼ {points} {points:point|points}",
         "digest.same": " (unchanged)",
         "digest.alert": "⚠️ That is above this group's alert level of {threshold}.",
         "digest.contributors": "Most active: {names}.",
@@ -161,8 +174,22 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
         "menu.auto": "Read every photo in a group (admins)",
         "menu.optout": "Never be named in group digests",
         "menu.summary": "The group's mood now (admins)",
+        "menu.analyze": "Read the emotion of every face in a picture",
+        "menu.stats": "The engine's load and latency (operators)",
+        "menu.summary_schedule": "Post the group's digest on a schedule (admins)",
+        "menu.summary_tz": "The time zone of the digest schedule (admins)",
+        "menu.summary_alert": "Warn when negative emotions pass a share (admins)",
+        "option.photo": "A picture with faces: JPEG, PNG, WebP, BMP or GIF",
+        "option.period": "The last 7 days (default), 30 or 90 days, or all I keep",
+        "option.language": "ko: Korean, en: English",
+        "option.optout": "on: leave me out; off: I may be named",
+        "option.auto": "on: every photo; off: photos that mention me",
+        "option.window": "The last day, 7 days (default) or 30 days",
+        "option.schedule": "daily 21:00, weekly mon 09:00, or off",
+        "option.zone": "A zone name, e.g. Asia/Seoul",
+        "option.level": "e.g. 30%, or off",
         "stats": (
-            "Engine: {requests} photos answered, {queue_depth} in progress, "
+            "Engine: {requests} {requests:photo|photos} answered, {queue_depth} in progress, "
             "latency p50 {p50_ms} ms / p99 {p99_ms} ms, mean batch {mean_batch:.1f} faces, "
             "errors: {errors}. Model: {model_version}."
         ),
@@ -184,7 +211,8 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
             "/auto on|off: 그룹에서 모든 사진 읽기 (관리자만)\n"
             "/summary: 지금 그룹 분위기; /summary_schedule, /summary_tz, "
             "/summary_alert: 정기 요약 (관리자만)\n"
-            "/optout on|off: 그룹 요약에 내 이름 빼기"
+            "/optout on|off: 그룹 요약에 내 이름 빼기\n"
+            "/stats: 엔진의 부하와 지연 (운영자만)"
         ),
         "privacy": (
             "저장하는 것: 보내 주신 사진마다 제가 읽은 감정(얼굴마다 숫자 7개), 제가 쓴 문장, "
@@ -221,7 +249,7 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
         "history.last": "최근: {items}",
         "period.7d": "최근 7일",
         "period.30d": "최근 30일",
-        "period.all": "전체 기간",
+        "period.all": "보관 기간 전체(최근 {days}일)",
         "history.usage": (
             "/history, /history 7d, /history 30d, /history 90d, /history all 중에서 골라 주세요."
         ),
@@ -288,6 +316,20 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
         "menu.auto": "그룹의 모든 사진 읽기 (관리자)",
         "menu.optout": "그룹 요약에 내 이름 빼기",
         "menu.summary": "지금 그룹 분위기 (관리자)",
+        "menu.analyze": "사진 속 모든 얼굴의 감정을 읽어요",
+        "menu.stats": "엔진의 부하와 지연 (운영자)",
+        "menu.summary_schedule": "그룹 요약을 예약해요 (관리자)",
+        "menu.summary_tz": "요약 예약의 시간대 (관리자)",
+        "menu.summary_alert": "부정적인 감정이 넘으면 알려 줄 비율 (관리자)",
+        "option.photo": "얼굴이 있는 사진: JPEG, PNG, WebP, BMP, GIF",
+        "option.period": "최근 7일(기본), 30일, 90일, 또는 보관 기간 전체",
+        "option.language": "ko: 한국어, en: 영어",
+        "option.optout": "on: 빼기, off: 넣기",
+        "option.auto": "on: 모든 사진, off: 저를 부른 사진만",
+        "option.window": "최근 하루, 7일(기본), 30일",
+        "option.schedule": "daily 21:00, weekly mon 09:00, off",
+        "option.zone": "시간대 이름, 예: Asia/Seoul",
+        "option.level": "예: 30%, 또는 off",
         "stats": (
             "엔진: 사진 {requests}장 답변, {queue_depth}장 처리 중, 지연 p50 {p50_ms}ms / p99 "
             "{p99_ms}ms, 평균 배치 {mean_batch:.1f}개, 오류: {errors}. 모델: {model_version}."
@@ -304,6 +346,17 @@ def language_of(hint: str | None, chosen: str | None = None) -> str:
     return base if base in LANGUAGES else DEFAULT_LANGUAGE
 
 
+class Count(int):
+    """A number in a template: `{n:one|other}` gives the noun's form for it, any other format
+    the number itself."""
+
+    def __format__(self, spec: str) -> str:
+        if "|" not in spec:
+            return super().__format__(spec)
+        one, other = spec.split("|")
+        return one if self == 1 else other
+
+
 class Texts:
     """The sentences of one language."""
 
@@ -312,7 +365,10 @@ class Texts:
         self._messages = MESSAGES[language]
 
     def __call__(self, key: str, **fields: object) -> str:
-        return self._messages[key].format(**fields)
+        counted = {
+            name: Count(value) if type(value) is int else value for name, value in fields.items()
+        }
+        return self._messages[key].format(**counted)
 
     def emotion(self, name: str) -> str:
         return EMOTION_NAMES[self.language][name]

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 import click
 import torch
 
-from fer_engine.train.datasets import LAYOUTS, SPLITS, DatasetLayoutError, load_split
+from fer_engine.train.datasets import LAYOUTS, SPLITS, load_split
 
 if TYPE_CHECKING:
     from fer_engine.settings import EngineSettings
@@ -94,24 +94,16 @@ def train_cnn_command(
     """
     from fer_engine.train.cnn_training import (
         CnnTrainingConfig,
-        RunExists,
-        RunMismatch,
         train_cnn,
     )
 
     _set_threads(threads)
     config = CnnTrainingConfig(**options)
-    try:
-        train_split = load_split(data, layout, "train")
-        val_split = load_split(data, layout, "val")
-    except DatasetLayoutError as exc:
-        raise click.ClickException(str(exc)) from exc
+    train_split = load_split(data, layout, "train")
+    val_split = load_split(data, layout, "val")
     note = f"{data} ({layout}): {len(train_split.images)} train, {len(val_split.images)} val"
     click.echo(note, err=True)
-    try:
-        history = train_cnn(config, train_split, val_split, out, device, note, resume)
-    except (RunExists, RunMismatch) as exc:
-        raise click.ClickException(str(exc)) from exc
+    history = train_cnn(config, train_split, val_split, out, device, note, resume)
     best = max(history, key=lambda result: result.val_accuracy)
     click.echo(
         f"best epoch {best.epoch}: val accuracy {best.val_accuracy:.4f}, "
@@ -152,22 +144,13 @@ def evaluate(
     Each image is taken whole as one aligned face. Exits 2 when the models cannot be loaded.
     """
     from bot.cli import _settings
-    from fer_engine import EngineError
     from fer_engine.train.evaluation import checkpoint_settings, evaluate_engine
     from fer_engine.train.report import write_evaluation_report
 
     settings = _settings(ctx).engine
     if checkpoint is not None:
         settings = checkpoint_settings(settings, checkpoint)
-    try:
-        images = load_split(data, layout, split)
-    except DatasetLayoutError as exc:
-        raise click.ClickException(str(exc)) from exc
-    try:
-        result = evaluate_engine(settings, images)
-    except EngineError as exc:
-        click.echo(f"ferbot: {exc}", err=True)
-        raise SystemExit(2) from exc
+    result = evaluate_engine(settings, load_split(data, layout, split))
     name = f"{data.name} {split}" if layout != "imagefolder" else data.name
     if report_dir is not None:
         write_evaluation_report(result, name, report_dir)
@@ -206,7 +189,6 @@ def train_calibrate_command(
     Accuracy does not change; the expected calibration error before and after is printed.
     """
     from bot.cli import _settings
-    from fer_engine import EngineError
     from fer_engine.checkpoints import METADATA_FILE, HeadMetadata
     from fer_engine.loading import head_folder
     from fer_engine.train.calibration import calibrate
@@ -221,14 +203,7 @@ def train_calibrate_command(
     metadata = HeadMetadata.model_validate_json((folder / METADATA_FILE).read_text())
     if checkpoint is not None:
         settings = checkpoint_settings(settings, folder)
-    try:
-        images = load_split(data, layout, split)
-        result = evaluate_engine(settings, images)
-    except DatasetLayoutError as exc:
-        raise click.ClickException(str(exc)) from exc
-    except EngineError as exc:
-        click.echo(f"ferbot: {exc}", err=True)
-        raise SystemExit(2) from exc
+    result = evaluate_engine(settings, load_split(data, layout, split))
     if result.n == 0:
         raise click.ClickException(f"no images to calibrate on in {data} ({split})")
     serving = metadata.temperature if checkpoint else settings.head.ensemble_temperature
@@ -279,7 +254,6 @@ def _extract(
     """Features of `splits` (from the cache where it has them) by the configured models, with
     the CNN of `cnn_folder` when given; captions too when `with_text` (None: in fusion mode)."""
     from bot.cli import _settings
-    from fer_engine import EngineError
     from fer_engine.checkpoints import with_checkpoint_cnn
     from fer_engine.train.features import extract_features, load_feature_models
 
@@ -288,21 +262,12 @@ def _extract(
         settings = with_checkpoint_cnn(settings, cnn_folder)
     if with_text is None:
         with_text = settings.mode == "fusion"
-    try:
-        images = {split: load_split(data, layout, split) for split in splits}
-        models = load_feature_models(settings, with_text)
-    except DatasetLayoutError as exc:
-        raise click.ClickException(str(exc)) from exc
-    except EngineError as exc:
-        click.echo(f"ferbot: {exc}", err=True)
-        raise SystemExit(2) from exc
-    try:
-        tables = {
-            split: extract_features(split_images, models, cache, batch_size, f"features {split}")
-            for split, split_images in images.items()
-        }
-    except ValueError as exc:  # a split without one readable image
-        raise click.ClickException(str(exc)) from exc
+    images = {split: load_split(data, layout, split) for split in splits}
+    models = load_feature_models(settings, with_text)
+    tables = {
+        split: extract_features(split_images, models, cache, batch_size, f"features {split}")
+        for split, split_images in images.items()
+    }
     return settings, tables
 
 

@@ -1,4 +1,4 @@
-"""Errors the engine raises; the ones a person may see carry the sentence shown to them."""
+"""Errors the engine raises; the ones a person may see carry a code the bot words for them."""
 
 from typing import Literal
 
@@ -14,44 +14,43 @@ class EngineError(Exception):
 
 
 class UserFacingError(EngineError):
-    """An error whose message is written for the person who sent the photo."""
+    """An error the person who sent the photo is told about. It carries a `code`, not a
+    sentence: the bot says it in the person's language (bot/texts.py holds every sentence).
+    `detail` is for logs and operators."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    code: str
+
+    def __init__(self, detail: str = "") -> None:
+        super().__init__(f"{self.code}: {detail}" if detail else self.code)
+        self.detail = detail
 
 
 class BadImage(UserFacingError):
-    """The bytes are not a picture the engine will decode (format, size, damage).
+    """The bytes are not a picture the engine will decode (format, size, damage); `reason`
+    names the case, and the code is "bad_image.<reason>"."""
 
-    `reason` names the case (empty, not_a_picture, wrong_format, damaged, too_many_bytes,
-    too_many_pixels) so a bot can say it in the person's language.
-    """
-
-    def __init__(self, message: str, reason: BadImageReason) -> None:
-        super().__init__(message)
+    def __init__(self, reason: BadImageReason, detail: str = "") -> None:
         self.reason = reason
+        self.code = f"bad_image.{reason}"
+        super().__init__(detail)
 
 
 class EngineBusy(UserFacingError):
     """The request queue is full; answered at once so callers can shed load."""
 
-    def __init__(self, message: str = "I'm busy right now; please try again in a moment.") -> None:
-        super().__init__(message)
+    code = "busy"
 
 
 class EngineTimeout(UserFacingError):
     """A request took longer than `engine.timeout_s`."""
 
-    def __init__(self, message: str = "That took too long; please try again.") -> None:
-        super().__init__(message)
+    code = "timeout"
 
 
 class EngineClosed(UserFacingError):
     """The engine is shutting down and takes no new requests."""
 
-    def __init__(self, message: str = "I'm restarting; please try again in a minute.") -> None:
-        super().__init__(message)
+    code = "restarting"
 
 
 class ModelUnavailable(EngineError):

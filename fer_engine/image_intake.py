@@ -15,40 +15,27 @@ log = logging.getLogger(__name__)
 # MPO is what many phones write: a JPEG with extra frames. The rest are the formats we promise.
 ACCEPTED_FORMATS = frozenset({"JPEG", "MPO", "PNG", "WEBP", "BMP", "GIF"})
 
-NOT_A_PICTURE = "This file is not a picture I can open."
-EMPTY_FILE = "This file is empty."
-WRONG_FORMAT = "I can read JPEG, PNG, WebP, BMP and GIF pictures; please send one of those."
-DAMAGED = "This picture seems to be damaged or incomplete; please send it again."
 _TRANSPARENT_BACKGROUND = (255, 255, 255)
-
-
-def _too_large_bytes(limit: int) -> str:
-    return f"This picture is larger than {limit / 1_000_000:g} MB; please send a smaller one."
-
-
-def _too_many_pixels(limit: int) -> str:
-    return (
-        f"This picture has more than {limit / 1_000_000:g} megapixels; please send a smaller one."
-    )
 
 
 def decode_image(data: bytes, limits: ImageSettings) -> Image.Image:
     """Decode `data` into an RGB image with its EXIF orientation applied.
 
     Size limits are checked from the header, before any pixel is decoded, so a small file
-    claiming gigapixels costs nothing. Every refusal is a `BadImage` a person can read.
+    claiming gigapixels costs nothing. Every refusal is a `BadImage` whose reason the bot
+    words for the person.
     """
     if not data:
-        raise BadImage(EMPTY_FILE, "empty")
+        raise BadImage("empty")
     if len(data) > limits.max_bytes:
-        raise BadImage(_too_large_bytes(limits.max_bytes), "too_many_bytes")
+        raise BadImage("too_many_bytes", f"{len(data)} bytes, the limit is {limits.max_bytes}")
     image = _open_header(data, limits)
     try:
         image.seek(0)  # GIF and MPO: the first frame only
         image.load()
     except (OSError, ValueError, SyntaxError, EOFError) as exc:
         log.info("refused a damaged %s picture: %s", image.format, exc)
-        raise BadImage(DAMAGED, "damaged") from exc
+        raise BadImage("damaged") from exc
     return _to_rgb(_upright(image))
 
 
@@ -59,17 +46,21 @@ def _open_header(data: bytes, limits: ImageSettings) -> Image.Image:
         try:
             image = Image.open(io.BytesIO(data))
         except Image.DecompressionBombError as exc:
-            raise BadImage(_too_many_pixels(limits.max_pixels), "too_many_pixels") from exc
+            raise BadImage("too_many_pixels", _pixel_limit(limits)) from exc
         except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError) as exc:
-            raise BadImage(NOT_A_PICTURE, "not_a_picture") from exc
+            raise BadImage("not_a_picture") from exc
     if image.format not in ACCEPTED_FORMATS:
-        raise BadImage(WRONG_FORMAT, "wrong_format")
+        raise BadImage("wrong_format", f"{image.format} is not read")
     width, height = image.size
     if width < 1 or height < 1:
-        raise BadImage(NOT_A_PICTURE, "not_a_picture")
+        raise BadImage("not_a_picture")
     if width * height > limits.max_pixels:
-        raise BadImage(_too_many_pixels(limits.max_pixels), "too_many_pixels")
+        raise BadImage("too_many_pixels", f"{width}x{height}, {_pixel_limit(limits)}")
     return image
+
+
+def _pixel_limit(limits: ImageSettings) -> str:
+    return f"the limit is {limits.max_pixels} pixels"
 
 
 def _upright(image: Image.Image) -> Image.Image:

@@ -1,5 +1,5 @@
-"""The tables: people, chats, analyses and digest claims. Photos are never stored, only what
-was seen in them.
+"""The tables: people, chats, analyses, and claims of digests and maintenance runs. Photos are
+never stored, only what was seen in them.
 
 Every change to these classes needs a migration in storage/migrations/versions/;
 tests/storage/test_migrations.py fails while the two disagree.
@@ -97,6 +97,19 @@ class DigestRun(Base):
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     chat_id: Mapped[int] = mapped_column(ForeignKey(Chat.id, ondelete="CASCADE"))
+    due_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    claimed_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class MaintenanceRun(Base):
+    """A daily maintenance job (the retention purge) claimed for one due time: whichever bot
+    replica claims it first runs it, so two replicas never both do."""
+
+    __tablename__ = "maintenance_runs"
+    __table_args__ = (UniqueConstraint("job", "due_at"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    job: Mapped[str] = mapped_column(String(32))
     due_at: Mapped[datetime] = mapped_column(UtcDateTime())
     claimed_at: Mapped[datetime] = mapped_column(UtcDateTime())
 

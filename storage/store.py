@@ -12,7 +12,7 @@ from storage import counts
 from storage.engine import Database
 from storage.export import person_export_json
 from storage.migrate import upgrade
-from storage.models import Analysis, Chat, DigestRun, Person
+from storage.models import Analysis, Chat, DigestRun, MaintenanceRun, Person
 from storage.overview import (
     TOTALS,
     Activity,
@@ -105,6 +105,11 @@ class Store:
             insert(DigestRun)
             .on_conflict_do_nothing(index_elements=["chat_id", "due_at"])
             .returning(DigestRun.id)
+        )
+        self._maintenance_claims = (
+            insert(MaintenanceRun)
+            .on_conflict_do_nothing(index_elements=["job", "due_at"])
+            .returning(MaintenanceRun.id)
         )
         self._new_analyses = (
             insert(Analysis)
@@ -394,6 +399,13 @@ class Store:
                 return False
             row = {"chat_id": chat, "due_at": due_at, "claimed_at": datetime.now(UTC)}
             return (await connection.execute(self._digest_claims, [row])).first() is not None
+
+    async def claim_maintenance(self, job: str, due_at: datetime) -> bool:
+        """Claim the run of maintenance `job` (e.g. "purge") due at `due_at`; False if it was
+        claimed before, by this process or another sharing the database."""
+        row = {"job": job, "due_at": due_at, "claimed_at": datetime.now(UTC)}
+        async with self._db.writing() as connection:
+            return (await connection.execute(self._maintenance_claims, [row])).first() is not None
 
     async def _choices(
         self, kind: type[Choices], model: type[Person | Chat], where: ColumnElement[bool]

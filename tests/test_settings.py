@@ -53,6 +53,13 @@ def test_a_bad_value_from_the_environment_is_refused_naming_it(tmp_path: Path) -
         load_settings(empty, environ={"FERBOT_ENGINE__SERVING__MAX_BATCH": "many"})
 
 
+def test_a_purge_time_that_is_not_a_cron_line_is_refused_naming_it(tmp_path: Path) -> None:
+    path = tmp_path / "ferbot.toml"
+    path.write_text('[bot]\npurge_cron = "daily at four"\n')
+    with pytest.raises(SettingsError, match=r"bot\.purge_cron"):
+        load_settings(path, environ={})
+
+
 def test_a_missing_config_file_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(SettingsError, match="does not exist"):
         load_settings(tmp_path / "absent.toml", environ={})

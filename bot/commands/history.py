@@ -36,7 +36,8 @@ async def history_reply(
     summary = await ctx.store.person_history(platform, user_id, days=span, last=_LAST_SHOWN)
     window = summary.days[-days:] if days else summary.days
     before = summary.days[:-days] if days else None
-    title = texts(f"period.{period}")
+    # "all" is all the store keeps: it says so, naming the retention window.
+    title = texts(f"period.{period}", days=ctx.settings.storage.retention_days)
     text = history_text(summary, window, before, title, texts)
     if not any(day.photos for day in window):
         return Reply(text)

@@ -35,15 +35,16 @@ def served(analysis: Analysis, batch_faces: int) -> Wire:
 
 
 def refused(error: BadImage) -> Wire:
-    """A photo the engine will not read, with the sentence and reason for the person."""
-    return {"refused": {"reason": error.reason, "message": error.message}}
+    """A photo the engine will not read: the reason the bot words for the person, and the
+    detail for logs."""
+    return {"refused": {"reason": error.reason, "detail": error.detail}}
 
 
 def unwire(wire: Wire) -> tuple[Analysis, int]:
     """The analysis and its batch size back from `served`; a refusal raises its `BadImage`."""
     if "refused" in wire:
         refusal = wire["refused"]
-        raise BadImage(refusal["message"], refusal["reason"])
+        raise BadImage(refusal["reason"], refusal["detail"])
     data = wire["analysis"]
     faces = tuple(
         Face(

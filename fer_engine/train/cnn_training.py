@@ -28,6 +28,7 @@ from fer_engine.loading import resolve_device
 from fer_engine.train.batch_augment import augment_batch
 from fer_engine.train.charts import draw_curves
 from fer_engine.train.datasets import DatasetSplit, class_weights
+from fer_engine.train.errors import RunExists, RunMismatch
 from fer_engine.train.face_pixels import FacePixels, load_face_pixels
 from fer_engine.train.metrics import ClassificationReport, classification_report
 
@@ -41,14 +42,6 @@ TOKEN_GRID = 3
 Augmentation = Literal["none", "flip", "rotate", "crop", "full"]
 AUGMENTATIONS: tuple[str, ...] = ("none", "flip", "rotate", "crop", "full")
 ClassBalance = Literal["none", "loss", "sampler"]
-
-
-class RunMismatch(ValueError):
-    """`--resume` was asked for a folder whose saved run has other settings."""
-
-
-class RunExists(ValueError):
-    """The output folder already holds a run and `--resume` was not given."""
 
 
 class CnnTrainingConfig(BaseModel):
@@ -165,7 +158,7 @@ def train_cnn(
     if state_path.is_file() and not resume:
         raise RunExists(f"{out} already holds a run: add --resume to continue it")
     if state_path.is_file():
-        state = torch.load(state_path, map_location=run_device, weights_only=False)
+        state = _saved_state(state_path, run_device)
         if state["config"] != config.model_dump():
             changed = sorted(
                 key
@@ -176,9 +169,15 @@ def train_cnn(
                 f"{out} holds a run with other settings ({', '.join(changed)} differ); "
                 "resume it with its own settings, or use another output folder"
             )
-        model.load_state_dict(state["model"])
-        optimizer.load_state_dict(state["optimizer"])
-        scheduler.load_state_dict(state["scheduler"])
+        try:
+            model.load_state_dict(state["model"])
+            optimizer.load_state_dict(state["optimizer"])
+            scheduler.load_state_dict(state["scheduler"])
+        except (RuntimeError, ValueError, KeyError) as exc:
+            raise RunMismatch(
+                f"{state_path} does not fit the {config.arch} these settings build "
+                f"({_first_line(exc)}); use another output folder"
+            ) from exc
         torch.set_rng_state(state["rng"])
         history = [EpochResult(**row) for row in state["history"]]
         best, waited = state["best"], state["waited"]
@@ -363,3 +362,22 @@ def _save_state(
     partial = path.with_suffix(".partial")
     torch.save(state, partial)
     partial.replace(path)  # an interrupted save never leaves a broken state behind
+
+
+def _saved_state(path: Path, device: torch.device) -> dict:
+    """The run saved in `path`; a file that is not one (cut short, or not ours) is a
+    `RunMismatch` naming it."""
+    try:
+        state = torch.load(path, map_location=device, weights_only=False)
+    except Exception as exc:  # torch.load raises whatever unpickling a bad file raises
+        raise RunMismatch(
+            f"{path} is not a saved run ({_first_line(exc)}); use another folder"
+        ) from exc
+    if not isinstance(state, dict) or "config" not in state:
+        raise RunMismatch(f"{path} is not a saved run; use another output folder")
+    return state
+
+
+def _first_line(error: BaseException) -> str:
+    """Torch's errors span many lines; a message on the command line is one."""
+    return (str(error).strip().splitlines() or [type(error).__name__])[0]

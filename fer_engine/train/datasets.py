@@ -23,6 +23,7 @@ from PIL import Image
 from fer_engine.emotions import EMOTIONS, canonical_emotion
 from fer_engine.image_intake import decode_image
 from fer_engine.settings import ImageSettings
+from fer_engine.train.errors import DatasetLayoutError
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".webp"}
 
@@ -46,10 +47,6 @@ SPLIT_FOLDERS: dict[str, tuple[str, ...]] = {
 }
 VALIDATION_SHARE = 0.1
 VALIDATION_SEED = 0
-
-
-class DatasetLayoutError(ValueError):
-    """The folder is not in the layout asked for; the message says what was expected."""
 
 
 @dataclass(frozen=True)

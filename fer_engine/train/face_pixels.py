@@ -12,6 +12,7 @@ from fer_engine.cnn import resize_crop
 from fer_engine.errors import BadImage
 from fer_engine.faces import WholeImageDetector, square_crop
 from fer_engine.train.datasets import DatasetSplit, LabelledImage
+from fer_engine.train.errors import NoReadableImages
 
 log = logging.getLogger(__name__)
 
@@ -49,5 +50,5 @@ def load_face_pixels(
             continue
         labels.append(image.label)
     if not crops:
-        raise ValueError(f"no readable images in {desc}")
+        raise NoReadableImages(f"no readable images in {desc}")
     return FacePixels(torch.stack(crops), torch.tensor(labels), dict(skipped))

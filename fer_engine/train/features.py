@@ -26,6 +26,7 @@ from fer_engine.pipeline import face_features
 from fer_engine.settings import EngineSettings
 from fer_engine.text_encoder import TextEncoder, load_text_encoder
 from fer_engine.train.datasets import DatasetSplit, LabelledImage
+from fer_engine.train.errors import NoReadableImages
 
 log = logging.getLogger(__name__)
 
@@ -222,7 +223,7 @@ def _assemble(
         if h in stored
     ]
     if not found:
-        raise ValueError("no readable images to extract features from")
+        raise NoReadableImages("no readable images to extract features from")
     rows = [row for row, _ in found]
     labels = torch.tensor([label for _, label in found])
     image = torch.stack([row["image"] for row in rows])

@@ -33,8 +33,8 @@ def test_faces_become_one_embed_field_each_under_the_heading() -> None:
 
 
 def test_a_note_after_the_faces_stays_in_the_description() -> None:
-    (part,) = render(face_reply(face(1), note="(I read the 1 largest faces of 7.)"))
-    assert part.embed.description == "I found some faces:\n(I read the 1 largest faces of 7.)"
+    (part,) = render(face_reply(face(1), note="(I read 1 of 7 faces, the largest one.)"))
+    assert part.embed.description == "I found some faces:\n(I read 1 of 7 faces, the largest one.)"
 
 
 def test_more_than_25_faces_continue_in_another_embed() -> None:

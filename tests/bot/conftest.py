@@ -50,8 +50,10 @@ class Harness:
         return await self.bot.handle(Command(sender, chat, name, tuple(args), admin))
 
 
-def settings(tmp_path: Path, **bot: object) -> Settings:
-    storage = StorageSettings(url=f"sqlite+aiosqlite:///{tmp_path / 'ferbot.db'}")
+def settings(tmp_path: Path, database_url: str | None = None, **bot: object) -> Settings:
+    """The bot's settings, with a SQLite store in `tmp_path` unless given `database_url`."""
+    url = database_url or f"sqlite+aiosqlite:///{tmp_path / 'ferbot.db'}"
+    storage = StorageSettings(url=url)
     return Settings(storage=storage, bot=BotSettings(**bot))
 
 

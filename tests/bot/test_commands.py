@@ -73,7 +73,7 @@ async def test_forget_confirmed_deletes_everything_of_that_person_only(harness) 
     await harness.bot.handle(harness.photo(FACE_JPEG.read_bytes()))
     await harness.bot.handle(harness.photo(FACE_JPEG.read_bytes(), sender=BOB))
     reply = await harness.bot.handle(ButtonPress(ALICE, ALICE_CHAT, "forget:yes:1001"))
-    assert reply.text.startswith("Done: I deleted 1 analyses")
+    assert reply.text.startswith("Done: I deleted 1 analysis")
     assert (await harness.store.person_history("telegram", "1001")).photos == 0
     assert (await harness.store.person_history("telegram", "1003")).photos == 1
 
@@ -115,7 +115,7 @@ async def test_auto_makes_no_sense_in_a_private_chat(harness) -> None:
 async def test_stats_shows_the_engine_to_operators(harness) -> None:
     await harness.bot.handle(harness.photo(FACE_JPEG.read_bytes()))
     text = (await harness.say("/stats")).text
-    assert text.startswith("Engine: 1 photos answered, 0 in progress")
+    assert text.startswith("Engine: 1 photo answered, 0 in progress")
     assert "faceapi_expression" in text
 
 

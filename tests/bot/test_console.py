@@ -40,7 +40,7 @@ async def test_an_empty_file_gets_the_bots_polite_answer(harness, tmp_path: Path
 async def test_buttons_are_numbered_and_a_number_presses_one(harness) -> None:
     lines = await chat(harness, str(FACE_JPEG), "/forget", "1", "/history")
     assert "  [1] Yes, delete everything" in lines
-    assert "Done: I deleted 1 analyses and everything else about you." in lines
+    assert "Done: I deleted 1 analysis and everything else about you." in lines
     assert lines[-1] == "No photos in the last 7 days. Send me one!"
 
 

@@ -62,7 +62,7 @@ async def test_summary_now_in_a_quiet_group_says_so(harness) -> None:
 async def test_summary_now_reports_the_groups_mood_with_a_chart(harness) -> None:
     await harness.bot.handle(harness.photo(FACE_JPEG.read_bytes(), chat=GROUP, addressed=True))
     reply = await harness.say("/summary", chat=GROUP, admin=True)
-    assert reply.text.startswith("Mood in Friends, the last 7 days\n1 photos from 1 people.")
+    assert reply.text.startswith("Mood in Friends, the last 7 days\n1 photo from 1 person.")
     assert reply.image is not None
 
 

@@ -1,11 +1,13 @@
 import itertools
 import random
+import re
 import string
 
 import pytest
 
+from bot.commands import COMMANDS
 from bot.comments import COMMENTS, CommentPicker
-from bot.texts import EMOJI, EMOTION_NAMES, LANGUAGES, MESSAGES, language_of
+from bot.texts import EMOJI, EMOTION_NAMES, LANGUAGES, MESSAGES, Texts, language_of
 from fer_engine import EMOTIONS
 
 
@@ -67,3 +69,51 @@ def test_the_language_is_the_choice_else_the_platforms_else_english(
     hint: str | None, chosen: str | None, language: str
 ) -> None:
     assert language_of(hint, chosen) == language
+
+
+@pytest.mark.parametrize(
+    ("key", "fields", "text"),
+    [
+        ("digest.photos", {"photos": 1, "people": 1}, "1 photo from 1 person."),
+        ("digest.photos", {"photos": 2, "people": 2}, "2 photos from 2 people."),
+        ("digest.photos", {"photos": 0, "people": 0}, "0 photos from 0 people."),
+        ("forget.done", {"count": 1}, "Done: I deleted 1 analysis and everything else about you."),
+        ("forget.done", {"count": 3}, "Done: I deleted 3 analyses and everything else about you."),
+        (
+            "rate_limited",
+            {"seconds": 1},
+            "That's a lot of photos! Please wait 1 second before the next one.",
+        ),
+        ("digest.up", {"points": 1}, " ▲ 1 point"),
+        ("more_faces", {"shown": 1, "found": 3}, "(I read 1 of 3 faces, the largest one.)"),
+    ],
+)
+def test_english_counts_one_thing_in_the_singular_and_others_in_the_plural(
+    key: str, fields: dict[str, int], text: str
+) -> None:
+    assert Texts("en")(key, **fields) == text
+
+
+@pytest.mark.parametrize("count", [1, 2])
+def test_korean_counters_read_the_same_for_one_and_for_more(count: int) -> None:
+    assert Texts("ko")("digest.photos", photos=count, people=count) == (
+        f"{count}명이 보낸 사진 {count}장."
+    )
+
+
+def test_a_number_formatted_as_a_number_is_unchanged() -> None:
+    engine = {"requests": 1, "queue_depth": 12, "p50_ms": 5, "p99_ms": 9, "errors": 0}
+    text = Texts("en")("stats", mean_batch=2.0, model_version="m", **engine)
+    assert text.startswith("Engine: 1 photo answered, 12 in progress, latency p50 5 ms")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_help_lists_every_command_but_the_greeting(language: str) -> None:
+    listed = set(re.findall(r"/(\w+)", MESSAGES[language]["help"]))
+    assert listed == set(COMMANDS) - {"start", "help"}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_command_in_a_menu_or_on_discord_has_a_description(language: str) -> None:
+    described = {key.removeprefix("menu.") for key in MESSAGES[language] if key.startswith("menu.")}
+    assert described == (set(COMMANDS) - {"start"}) | {"analyze"}

@@ -15,6 +15,7 @@ import pytest
 from transformers import Blip2Processor
 
 from adapters.telegram import TelegramAdapter
+from bot.app import start_schedules
 from bot.core import Bot
 from bot.settings import TelegramSettings
 from fer_engine.captioner import Captioner
@@ -71,10 +72,12 @@ async def running_bot(
     tmp_path: Path,
     *,
     webhook_secret: str | None = None,
+    database_url: str | None = None,
     **telegram: Any,
 ) -> AsyncIterator[RunningBot]:
-    """The whole bot, started as `ferbot run` starts it, until the block ends."""
-    async for harness in harness_for(pipeline, settings(tmp_path)):
+    """The whole bot, started as `ferbot run` starts it, until the block ends; its store is a
+    SQLite file in `tmp_path` unless given `database_url`."""
+    async for harness in harness_for(pipeline, settings(tmp_path, database_url)):
         adapter = TelegramAdapter(
             fake.token, telegram_settings(fake, **telegram), webhook_secret=webhook_secret
         )
@@ -87,7 +90,7 @@ async def running_bot(
             ready.cancel()
             if task.done():
                 task.result()  # a failed start-up shows its error here
-            await harness.bot.context.digests.start()
+            await start_schedules(harness.bot.context)
             yield running
         finally:
             await running.stop()

@@ -22,11 +22,11 @@ async def test_forget_then_yes_then_history_is_empty(telegram: RunningBot) -> No
         fake.press_update(ALICE, question, "Yes, delete everything")
     )
     assert done.method == "editmessagetext" and done.message_id == question.message_id
-    assert done.text.startswith("Done: I deleted 1 analyses") and done.buttons == ()
+    assert done.text.startswith("Done: I deleted 1 analysis") and done.buttons == ()
     assert len(fake.calls_of("answerCallbackQuery")) == 1
 
     (history,) = await telegram.push_and_wait(fake.command_update(ALICE, "/history all"))
-    assert history.text == "No photos in all your history. Send me one!"
+    assert history.text == "No photos in the last 365 days (all I keep). Send me one!"
 
 
 async def test_the_command_menu_is_registered_in_english_and_korean(

@@ -30,4 +30,4 @@ async def test_a_scheduled_digest_reaches_the_group_with_its_chart(
             await fake.wait_for(lambda: len(fake.sent_to(GROUP["id"])) == 4)
     digest = fake.sent_to(GROUP["id"])[-1]
     assert digest.method == "sendphoto" and digest.photo.startswith(b"\x89PNG")
-    assert digest.text.startswith("Mood in Friends, the last day\n1 photos from 1 people.")
+    assert digest.text.startswith("Mood in Friends, the last day\n1 photo from 1 person.")

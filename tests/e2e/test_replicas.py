@@ -146,7 +146,7 @@ async def test_two_replicas_behind_a_load_balancer_answer_every_update_once_and_
     assert sum(replies) == len(updates) and all(replies)  # both replicas served
     (digest,) = fake.sent_to(GROUP["id"])
     assert digest.method == "sendphoto"
-    assert digest.text.startswith("Mood in Friends, the last day\n1 photos from 1 people.")
+    assert digest.text.startswith("Mood in Friends, the last day\n1 photo from 1 person.")
 
 
 async def test_a_message_sent_before_telegram_is_up_waits_for_it(

@@ -105,7 +105,7 @@ async def test_a_bad_input_fails_alone_and_the_engine_keeps_serving(
         bad = engine.analyze(BAD_INPUTS[name])
         good = engine.analyze(encode(face(), "JPEG"))
         outcomes = await asyncio.gather(bad, good, return_exceptions=True)
-        assert isinstance(outcomes[0], BadImage) and outcomes[0].message
+        assert isinstance(outcomes[0], BadImage) and outcomes[0].reason
         assert len(outcomes[1].faces) == 1
         assert engine.stats().errors == {"bad_image": 1}
 

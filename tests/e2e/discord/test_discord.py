@@ -9,6 +9,7 @@ import pytest
 
 from bot.commands import COMMANDS
 from bot.replies import Reply
+from bot.texts import MESSAGES
 from tests.bot.conftest import Harness
 from tests.e2e import fake_discord
 from tests.e2e.discord.fixtures import (
@@ -62,17 +63,18 @@ async def test_channel_settings_and_digests_are_offered_to_moderators_in_guilds_
     assert moderated == {"auto", "summary", "summary_schedule", "summary_tz", "summary_alert"}
 
 
-async def test_slash_commands_are_described_in_korean_to_korean_discord_clients(
+async def test_slash_commands_are_described_by_the_bots_own_texts_in_english_and_korean(
     discord_bot: RunningDiscord,
 ) -> None:
     (sync,) = discord_bot.fake.requests("PUT", rf"/applications/\d+/guilds/{GUILD_ID}/commands")
-    analyze = next(command for command in sync.body if command["name"] == "analyze")
-    assert analyze["description"] == "Read the emotion of every face in a picture"
-    assert analyze["description_localizations"] == {"ko": "사진 속 모든 얼굴의 감정을 읽어요"}
+    english, korean = MESSAGES["en"], MESSAGES["ko"]
     for command in sync.body:
-        assert command["description_localizations"]["ko"]
+        key = f"menu.{command['name']}"
+        assert command["description"] == english[key]
+        assert command["description_localizations"] == {"ko": korean[key]}
         for option in command.get("options", []):
-            assert option["description_localizations"]["ko"]
+            assert option["description"] in english.values()
+            assert option["description_localizations"]["ko"] in korean.values()
 
 
 async def test_a_dm_photo_is_answered_with_an_embed_and_recorded(
@@ -160,7 +162,7 @@ async def test_summary_shows_the_channels_mood_with_a_chart_and_names_as_typed(
     )
     (digest,) = await discord_bot.followups(interaction)
     lines = digest["content"].splitlines()
-    assert lines[:2] == ["Mood in Friends #photos, the last 7 days", "1 photos from 1 people."]
+    assert lines[:2] == ["Mood in Friends #photos, the last 7 days", "1 photo from 1 person."]
     assert "Most active: \\*\\*Mallory\\*\\* @\u200beveryone (1)." in lines
     (sent,) = fake.requests("POST", rf"/webhooks/\d+/interaction-token-{interaction}")
     assert sent.files["files[0]"].startswith(PNG)
@@ -251,9 +253,7 @@ async def test_history_counts_the_photos_sent_in_a_dm(discord_bot: RunningDiscor
     await posted(discord_bot, ALICE_DM)
     interaction = await discord_bot.use_command(ALICE, ALICE_DM, "history", period="30d")
     (answer,) = await discord_bot.followups(interaction)
-    assert answer["content"].startswith(
-        "In the last 30 days: 1 photos, most often 😊 happy (100%)."
-    )
+    assert answer["content"].startswith("In the last 30 days: 1 photo, most often 😊 happy (100%).")
 
 
 async def test_history_in_a_channel_is_answered_to_the_asker_alone(
@@ -280,7 +280,7 @@ async def test_forget_asks_with_buttons_and_yes_deletes_the_history(
     shown = fake_discord.message(fake.new_id(), ALICE_DM, BOT, components=question["components"])
     pressed = await discord_bot.press(ALICE, ALICE_DM, yes["custom_id"], on=shown)
     (answer,) = await discord_bot.followups(pressed)
-    assert answer["content"].startswith("Done: I deleted 1 analyses")
+    assert answer["content"].startswith("Done: I deleted 1 analysis")
     assert (await discord_bot.core.store.person_history("discord", ALICE["id"])).photos == 0
 
 

@@ -167,6 +167,34 @@ def test_resuming_with_other_settings_names_them_in_one_line(
     assert "Traceback" not in result.output
 
 
+def test_resuming_from_a_file_that_is_not_a_saved_run_is_one_line(
+    faces: Path, tmp_path: Path
+) -> None:
+    (tmp_path / STATE_FILE).write_bytes(b"half a pickle")
+    args = ["train", "cnn", "--data", str(faces), "--out", str(tmp_path), "--resume"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1
+    *_, line = result.stderr.splitlines()  # after the line naming the dataset
+    assert line.startswith("Error: ") and "is not a saved run" in line
+    assert "Traceback" not in result.output
+
+
+def test_resuming_weights_that_do_not_fit_the_model_is_one_line(
+    faces: Path, trained: tuple[Path, EpochResult], tmp_path: Path
+) -> None:
+    state = torch.load(trained[0] / STATE_FILE, weights_only=False)
+    state["model"] = {name: torch.zeros(1) for name in state["model"]}  # another shape each
+    torch.save(state, tmp_path / STATE_FILE)
+    args = ["train", "cnn", "--data", str(faces), "--out", str(tmp_path), "--resume"]
+    result = CliRunner().invoke(
+        main, [*args, "--input-size", "32", "--epochs", "2", "--patience", "2"]
+    )
+    assert result.exit_code == 1
+    *_, line = result.stderr.splitlines()
+    assert line.startswith("Error: ") and "does not fit the resnet18 these settings build" in line
+    assert "Traceback" not in result.output
+
+
 def test_a_dataset_in_the_wrong_layout_stops_training_with_one_line(tmp_path: Path) -> None:
     write_class_folders(tmp_path, per_class=1)
     result = CliRunner().invoke(
