@@ -43,20 +43,36 @@ COLOURS: Mapping[str, str] = {
 
 
 @cache
+def hangul_font_path() -> Path | None:
+    """NanumGothic as the koreanize-matplotlib package ships it; None (logged once) without it.
+
+    The file is found without importing the package: importing it would restyle matplotlib
+    in other ways too. The annotated photos draw their labels with the same font.
+    """
+    spec = importlib.util.find_spec("koreanize_matplotlib")
+    if spec is None or not spec.submodule_search_locations:
+        log.warning("koreanize-matplotlib is not installed; Korean labels will not render")
+        return None
+    path = Path(next(iter(spec.submodule_search_locations))) / "fonts" / "NanumGothic.ttf"
+    if not path.is_file():
+        log.warning("no Hangul font at %s; Korean labels will not render", path)
+        return None
+    return path
+
+
+@cache
 def _use_hangul_font() -> None:
     """Make NanumGothic matplotlib's default font, once per process.
 
     matplotlib draws nothing but these charts in ferbot, so a process-wide default is safe,
-    and it costs nothing per label. The package's font file is found without importing the
-    package: importing it would restyle matplotlib in other ways too.
+    and it costs nothing per label.
     """
-    spec = importlib.util.find_spec("koreanize_matplotlib")
+    path = hangul_font_path()
+    if path is None:
+        return
     try:
-        if spec is None or not spec.submodule_search_locations:
-            raise FileNotFoundError("koreanize-matplotlib is not installed")
-        folder = Path(next(iter(spec.submodule_search_locations)))
-        font_manager.fontManager.addfont(str(folder / "fonts" / "NanumGothic.ttf"))
-    except (FileNotFoundError, OSError, RuntimeError) as exc:
+        font_manager.fontManager.addfont(str(path))
+    except (OSError, RuntimeError) as exc:
         log.warning("no Hangul font (%s); Korean chart labels will not render", exc)
         return
     # NanumGothic has Latin letters and digits too: one family, one font lookup per label.
