@@ -161,6 +161,17 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
         "menu.auto": "Read every photo in a group (admins)",
         "menu.optout": "Never be named in group digests",
         "menu.summary": "The group's mood now (admins)",
+        "feedback.face": "✏️ {number} is wrong",
+        "feedback.close": "Never mind",
+        "feedback.corrected": "you said: {emoji} {emotion}",
+        "feedback.not_yours": "Only the person who sent the photo can correct it.",
+        "feedback.gone": "I no longer have that photo's answer, so there is nothing to correct.",
+        "stats.agreement": (
+            "Agreement, last {days} days: {agreed} of {faces} faces not corrected "
+            "({corrected} corrected){instead}."
+        ),
+        "stats.instead": "; chosen instead: {items}",
+        "stats.no_faces": "Agreement, last {days} days: no faces answered.",
         "stats": (
             "Engine: {requests} photos answered, {queue_depth} in progress, "
             "latency p50 {p50_ms} ms / p99 {p99_ms} ms, mean batch {mean_batch:.1f} faces, "
@@ -288,6 +299,17 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
         "menu.auto": "그룹의 모든 사진 읽기 (관리자)",
         "menu.optout": "그룹 요약에 내 이름 빼기",
         "menu.summary": "지금 그룹 분위기 (관리자)",
+        "feedback.face": "✏️ {number}번 틀렸어요",
+        "feedback.close": "괜찮아요",
+        "feedback.corrected": "고쳐 주신 감정: {emoji} {emotion}",
+        "feedback.not_yours": "사진을 보낸 사람만 고칠 수 있어요.",
+        "feedback.gone": "그 사진의 답이 더 이상 남아 있지 않아서 고칠 수 없어요.",
+        "stats.agreement": (
+            "최근 {days}일 일치도: 얼굴 {faces}개 중 {agreed}가 고쳐지지 않음 "
+            "({corrected}개 고쳐짐){instead}."
+        ),
+        "stats.instead": "; 대신 고른 감정: {items}",
+        "stats.no_faces": "최근 {days}일 일치도: 답한 얼굴이 없어요.",
         "stats": (
             "엔진: 사진 {requests}장 답변, {queue_depth}장 처리 중, 지연 p50 {p50_ms}ms / p99 "
             "{p99_ms}ms, 평균 배치 {mean_batch:.1f}개, 오류: {errors}. 모델: {model_version}."
