@@ -129,6 +129,8 @@ def _frame(reply: Reply) -> str:
 def _field(face: FaceLine) -> tuple[str, str]:
     name = f"{face.number}. {face.emoji} {face.emotion} ({face.confidence:.0%})"
     value = f"“{face.caption}”\n{face.comment}" if face.caption else face.comment
+    if face.correction:
+        value += f"\n✏️ {face.correction}"
     return (
         shortened(escaped(name), FIELD_NAME_LIMIT),
         shortened(escaped(value), FIELD_VALUE_LIMIT),
