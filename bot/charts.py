@@ -23,7 +23,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 from bot.texts import Texts
-from storage import EMOTIONS
+from storage import EMOTIONS, Agreement
 
 log = logging.getLogger(__name__)
 
@@ -159,4 +159,33 @@ def digest_chart(
     busy.set_title(texts("chart.hours"))
     busy.set_ylabel(texts("chart.photos"))
     figure.subplots_adjust(**_MARGINS)
+    return _png(figure)
+
+
+def agreement_chart(agreement: Agreement, texts: Texts, title: str) -> bytes:
+    """Left: per day, the share of answered faces nobody corrected. Right: the corrected
+    faces, by the emotion answered (rows) and the one people chose instead (columns)."""
+    figure, (daily, confusion) = _two_panels(title, width_ratios=[3, 2])
+    days = [day for day in agreement.days if day.agreed is not None]
+    daily.plot([day.day for day in days], [day.agreed for day in days], marker="o", color="#4f86c6")
+    daily.set_ylim(0, 1.05)
+    daily.yaxis.set_major_formatter(PercentFormatter(1.0))
+    daily.set_title(texts("chart.agreement"))
+    daily.tick_params(axis="x", labelrotation=30, labelsize="small")
+    counts = [
+        [agreement.confusion.get((answered, chosen), 0) for chosen in EMOTIONS]
+        for answered in EMOTIONS
+    ]
+    confusion.imshow(counts, cmap="Oranges")
+    names = [texts.emotion(emotion) for emotion in EMOTIONS]
+    confusion.set_xticks(range(len(EMOTIONS)), names, rotation=45, ha="right", fontsize="small")
+    confusion.set_yticks(range(len(EMOTIONS)), names, fontsize="small")
+    confusion.set_xlabel(texts("chart.chosen"))
+    confusion.set_ylabel(texts("chart.answered"))
+    confusion.set_title(texts("chart.confusion"))
+    for row, line in enumerate(counts):
+        for column, count in enumerate(line):
+            if count:
+                confusion.text(column, row, str(count), ha="center", va="center")
+    figure.subplots_adjust(left=0.07, right=0.98, top=0.86, bottom=0.22, wspace=0.3)
     return _png(figure)
