@@ -83,11 +83,13 @@ class ConsoleAdapter:
     def _show(self, reply: Reply) -> None:
         self._print(reply.text)
         if reply.image is not None:
-            # A terminal shows no pictures: the chart goes to a file the person can open.
+            # A terminal shows no pictures: a chart, or the photo drawn with its faces, goes
+            # to a file the person can open.
             self._charts.mkdir(parents=True, exist_ok=True)
-            path = self._charts / f"chart-{uuid.uuid4().hex[:8]}.png"
+            kind, suffix = ("photo", "jpg") if reply.image_format == "jpeg" else ("chart", "png")
+            path = self._charts / f"{kind}-{uuid.uuid4().hex[:8]}.{suffix}"
             path.write_bytes(reply.image)
-            self._print(f"(chart: {path})")
+            self._print(f"({kind}: {path})")
         self._buttons = reply.buttons
         for number, button in enumerate(reply.buttons, start=1):
             self._print(f"  [{number}] {button.label}")

@@ -23,7 +23,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 from bot.texts import Texts
-from storage import EMOTIONS
+from storage import EMOTIONS, Agreement
 
 log = logging.getLogger(__name__)
 
@@ -43,20 +43,36 @@ COLOURS: Mapping[str, str] = {
 
 
 @cache
+def hangul_font_path() -> Path | None:
+    """NanumGothic as the koreanize-matplotlib package ships it; None (logged once) without it.
+
+    The file is found without importing the package: importing it would restyle matplotlib
+    in other ways too. The annotated photos draw their labels with the same font.
+    """
+    spec = importlib.util.find_spec("koreanize_matplotlib")
+    if spec is None or not spec.submodule_search_locations:
+        log.warning("koreanize-matplotlib is not installed; Korean labels will not render")
+        return None
+    path = Path(next(iter(spec.submodule_search_locations))) / "fonts" / "NanumGothic.ttf"
+    if not path.is_file():
+        log.warning("no Hangul font at %s; Korean labels will not render", path)
+        return None
+    return path
+
+
+@cache
 def _use_hangul_font() -> None:
     """Make NanumGothic matplotlib's default font, once per process.
 
     matplotlib draws nothing but these charts in ferbot, so a process-wide default is safe,
-    and it costs nothing per label. The package's font file is found without importing the
-    package: importing it would restyle matplotlib in other ways too.
+    and it costs nothing per label.
     """
-    spec = importlib.util.find_spec("koreanize_matplotlib")
+    path = hangul_font_path()
+    if path is None:
+        return
     try:
-        if spec is None or not spec.submodule_search_locations:
-            raise FileNotFoundError("koreanize-matplotlib is not installed")
-        folder = Path(next(iter(spec.submodule_search_locations)))
-        font_manager.fontManager.addfont(str(folder / "fonts" / "NanumGothic.ttf"))
-    except (FileNotFoundError, OSError, RuntimeError) as exc:
+        font_manager.fontManager.addfont(str(path))
+    except (OSError, RuntimeError) as exc:
         log.warning("no Hangul font (%s); Korean chart labels will not render", exc)
         return
     # NanumGothic has Latin letters and digits too: one family, one font lookup per label.
@@ -143,4 +159,33 @@ def digest_chart(
     busy.set_title(texts("chart.hours"))
     busy.set_ylabel(texts("chart.photos"))
     figure.subplots_adjust(**_MARGINS)
+    return _png(figure)
+
+
+def agreement_chart(agreement: Agreement, texts: Texts, title: str) -> bytes:
+    """Left: per day, the share of answered faces nobody corrected. Right: the corrected
+    faces, by the emotion answered (rows) and the one people chose instead (columns)."""
+    figure, (daily, confusion) = _two_panels(title, width_ratios=[3, 2])
+    days = [day for day in agreement.days if day.agreed is not None]
+    daily.plot([day.day for day in days], [day.agreed for day in days], marker="o", color="#4f86c6")
+    daily.set_ylim(0, 1.05)
+    daily.yaxis.set_major_formatter(PercentFormatter(1.0))
+    daily.set_title(texts("chart.agreement"))
+    daily.tick_params(axis="x", labelrotation=30, labelsize="small")
+    counts = [
+        [agreement.confusion.get((answered, chosen), 0) for chosen in EMOTIONS]
+        for answered in EMOTIONS
+    ]
+    confusion.imshow(counts, cmap="Oranges")
+    names = [texts.emotion(emotion) for emotion in EMOTIONS]
+    confusion.set_xticks(range(len(EMOTIONS)), names, rotation=45, ha="right", fontsize="small")
+    confusion.set_yticks(range(len(EMOTIONS)), names, fontsize="small")
+    confusion.set_xlabel(texts("chart.chosen"))
+    confusion.set_ylabel(texts("chart.answered"))
+    confusion.set_title(texts("chart.confusion"))
+    for row, line in enumerate(counts):
+        for column, count in enumerate(line):
+            if count:
+                confusion.text(column, row, str(count), ha="center", va="center")
+    figure.subplots_adjust(left=0.07, right=0.98, top=0.86, bottom=0.22, wspace=0.3)
     return _png(figure)

@@ -3,6 +3,7 @@
 import logging
 from datetime import datetime
 
+from bot import feedback
 from bot.commands import COMMANDS, forget
 from bot.context import BotContext
 from bot.events import (
@@ -94,6 +95,8 @@ class Bot:
             return await handler(self.context, event, texts)
         if isinstance(event, ButtonPress) and event.data.startswith(f"{forget.PREFIX}:"):
             return await forget.confirmed(self.context, event, texts)
+        if isinstance(event, ButtonPress) and event.data.startswith(f"{feedback.PREFIX}:"):
+            return await feedback.pressed(self.context, event, texts)
         if isinstance(event, OversizedFile):
             return Reply(texts("too_large_to_download", limit_mb=event.limit_mb))
         if isinstance(event, NotAPicture):

@@ -1,16 +1,21 @@
 """Answering a photo: every face's emotion, caption and a comment; then it goes into history."""
 
+import asyncio
 import logging
 import math
 import time
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
+from bot import feedback
+from bot.annotation import Mark, annotate
 from bot.context import BotContext
 from bot.events import Photo
+from bot.face_lines import face_line, faces_reply
 from bot.recording import analysis_record
 from bot.replies import FaceLine, Reply
-from bot.texts import EMOJI, UNSURE_EMOJI, Texts
-from fer_engine import Analysis, Face, UserFacingError
+from bot.texts import Texts
+from fer_engine import Analysis, UserFacingError
 
 log = logging.getLogger(__name__)
 
@@ -32,9 +37,45 @@ async def answer_photo(ctx: BotContext, photo: Photo, texts: Texts) -> Reply:
     if wait > 0:
         return Reply(texts("rate_limited", seconds=math.ceil(wait)))
     reading = await read_photo(ctx, photo.data, person, texts)
-    if reading.analysis is not None:
-        await ctx.store.record(analysis_record(photo, reading.analysis, reading.latency_ms))
-    return reading.reply
+    if reading.analysis is None:
+        return reading.reply
+    reply = reading.reply
+    comments = tuple(line.comment for line in reply.faces)
+    await ctx.store.record(analysis_record(photo, reading.analysis, reading.latency_ms, comments))
+    if reply.faces and await _kept(ctx, photo):
+        reply = replace(reply, buttons=feedback.face_buttons(photo.message_id, reply.faces, texts))
+    if _drawn(ctx, len(reply.faces)):
+        image = await annotated_photo(ctx, photo.data, reading.analysis, reply.faces)
+        reply = replace(reply, image=image, image_format="jpeg")
+    return reply
+
+
+async def annotated_photo(
+    ctx: BotContext, data: bytes, analysis: Analysis, lines: Sequence[FaceLine]
+) -> bytes:
+    """The photo as a JPEG with each face boxed, numbered and labelled as `lines` word it;
+    drawn off the event loop, in memory, and never kept."""
+    marks = [
+        Mark(face.box, line.number, line.label, None if line.unsure else face.emotion)
+        for face, line in zip(analysis.faces, lines, strict=True)
+    ]
+    settings = ctx.settings
+    drawing = await asyncio.to_thread(
+        annotate, data, marks, settings.engine.image, settings.bot.annotate_max_side
+    )
+    return drawing.jpeg
+
+
+def _drawn(ctx: BotContext, faces: int) -> bool:
+    annotate = ctx.settings.bot.annotate
+    return faces > 0 and (annotate == "always" or (annotate == "multi" and faces > 1))
+
+
+async def _kept(ctx: BotContext, photo: Photo) -> bool:
+    """Whether the photo's analysis is in the store, where a correction can be kept: not
+    for a sender who opted out of history."""
+    preferences = await ctx.store.preferences(photo.sender.platform, photo.sender.user_id)
+    return not preferences.opt_out_history
 
 
 @dataclass(frozen=True)
@@ -62,35 +103,18 @@ async def read_photo(ctx: BotContext, data: bytes, person: str, texts: Texts) ->
     return PhotoReading(reply, None, (time.perf_counter() - started) * 1000)
 
 
-def _face_line(ctx: BotContext, person: str, number: int, face: Face, texts: Texts) -> FaceLine:
-    """One face of the answer. Below `bot.unsure_below` it shows a thinking face and an honest
-    "not sure" naming the two likeliest, since a confident-sounding wrong answer on a first
-    selfie costs more than a hedge."""
-    emoji, emotion = EMOJI[face.emotion], texts.emotion(face.emotion)
-    if face.confidence < ctx.settings.bot.unsure_below:
-        first, second = sorted(face.probs, key=face.probs.__getitem__, reverse=True)[:2]
-        emoji = UNSURE_EMOJI
-        emotion = texts("unsure", first=texts.emotion(first), second=texts.emotion(second))
-    return FaceLine(
-        number=number,
-        emoji=emoji,
-        emotion=emotion,
-        confidence=face.confidence,
-        caption=face.caption,
-        comment=ctx.comments.pick(person, texts.language, face.emotion),
-    )
-
-
 def _face_reply(ctx: BotContext, person: str, analysis: Analysis, texts: Texts) -> Reply:
     if not analysis.faces:
         return Reply(texts("no_face"))
-    lines = tuple(
-        _face_line(ctx, person, number, face, texts)
+    lines = [
+        face_line(
+            ctx,
+            number,
+            face.probs,
+            face.caption,
+            ctx.comments.pick(person, texts.language, face.emotion),
+            texts,
+        )
         for number, face in enumerate(analysis.faces, start=1)
-    )
-    count = len(lines)
-    header = texts("face_found") if count == 1 else texts("faces_found", count=count)
-    body = [header, *(line.plain() for line in lines)]
-    if analysis.faces_found > count:
-        body.append(texts("more_faces", shown=count, found=analysis.faces_found))
-    return Reply("\n".join(body), faces=lines)
+    ]
+    return faces_reply(lines, analysis.faces_found, texts)

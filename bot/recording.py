@@ -1,5 +1,7 @@
 """Turning what the engine saw into what the store keeps (never the photo)."""
 
+from collections.abc import Sequence
+
 from bot.events import Conversation, Photo, Sender
 from fer_engine import EMOTIONS, Analysis
 from storage import AnalysisRecord, ChatRef, FaceRecord, PersonRef
@@ -20,13 +22,20 @@ def chat_ref(chat: Conversation) -> ChatRef:
     return ChatRef(chat.platform, chat.chat_id, chat.kind, chat.title)
 
 
-def analysis_record(photo: Photo, analysis: Analysis, latency_ms: float) -> AnalysisRecord:
+def analysis_record(
+    photo: Photo, analysis: Analysis, latency_ms: float, comments: Sequence[str] = ()
+) -> AnalysisRecord:
+    """The analysis as the store keeps it, with the comment the bot made on each face."""
+    said = [*comments, *[None] * (len(analysis.faces) - len(comments))]
     return AnalysisRecord(
         person=person_ref(photo.sender),
         chat=chat_ref(photo.chat),
         message_id=photo.message_id,
         at=photo.at,
-        faces=tuple(FaceRecord(dict(face.probs), face.caption) for face in analysis.faces),
+        faces=tuple(
+            FaceRecord(dict(face.probs), face.caption, comment)
+            for face, comment in zip(analysis.faces, said, strict=True)
+        ),
         dominant_emotion=dominant_emotion(analysis),
         model_version=analysis.model_version,
         latency_ms=latency_ms,

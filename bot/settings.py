@@ -50,6 +50,12 @@ class BotSettings(_Section):
     # A face whose likeliest emotion has a (calibrated) probability below this is answered
     # "not sure: A or B"; 0 never hedges.
     unsure_below: float = Field(0.3, ge=0.0, le=1.0)
+    # The answer to a photo is the photo itself with each face boxed, numbered and labelled
+    # (the words as its caption): for photos with two faces or more ("multi"), for every
+    # photo with a face ("always") or never (words only). People miscount faces in a list.
+    annotate: Literal["multi", "always", "never"] = "multi"
+    annotate_max_side: int = Field(1280, ge=64)  # the drawn photo is scaled down to this
+    agreement_days: int = Field(30, ge=1, le=366)  # /stats: agreement over this many days
 
     @field_validator("purge_cron")
     @classmethod

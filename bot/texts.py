@@ -166,6 +166,10 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
         "chart.hours": "Photos per hour of day",
         "chart.this_window": "this period",
         "chart.previous_window": "previous period",
+        "chart.agreement": "Faces nobody corrected, per day",
+        "chart.confusion": "Corrected faces",
+        "chart.answered": "the bot said",
+        "chart.chosen": "people chose",
         "menu.help": "What I can do",
         "menu.history": "Your moods over a period",
         "menu.forget": "Delete everything I know about you",
@@ -188,6 +192,17 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
         "option.schedule": "daily 21:00, weekly mon 09:00, or off",
         "option.zone": "A zone name, e.g. Asia/Seoul",
         "option.level": "e.g. 30%, or off",
+        "feedback.face": "✏️ {number} is wrong",
+        "feedback.close": "Never mind",
+        "feedback.corrected": "you said: {emoji} {emotion}",
+        "feedback.not_yours": "Only the person who sent the photo can correct it.",
+        "feedback.gone": "I no longer have that photo's answer, so there is nothing to correct.",
+        "stats.agreement": (
+            "Agreement, last {days} days: {agreed} of {faces} faces not corrected "
+            "({corrected} corrected){instead}."
+        ),
+        "stats.instead": "; chosen instead: {items}",
+        "stats.no_faces": "Agreement, last {days} days: no faces answered.",
         "stats": (
             "Engine: {requests} {requests:photo|photos} answered, {queue_depth} in progress, "
             "latency p50 {p50_ms} ms / p99 {p99_ms} ms, mean batch {mean_batch:.1f} faces, "
@@ -308,6 +323,10 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
         "chart.hours": "시간대별 사진",
         "chart.this_window": "이번 기간",
         "chart.previous_window": "지난 기간",
+        "chart.agreement": "고쳐지지 않은 얼굴 비율 (날짜별)",
+        "chart.confusion": "고쳐진 얼굴",
+        "chart.answered": "봇의 답",
+        "chart.chosen": "사람들이 고른 감정",
         "menu.help": "할 수 있는 일",
         "menu.history": "기간별 기분 기록",
         "menu.forget": "내 기록 모두 삭제",
@@ -330,6 +349,17 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
         "option.schedule": "daily 21:00, weekly mon 09:00, off",
         "option.zone": "시간대 이름, 예: Asia/Seoul",
         "option.level": "예: 30%, 또는 off",
+        "feedback.face": "✏️ {number}번 틀렸어요",
+        "feedback.close": "괜찮아요",
+        "feedback.corrected": "고쳐 주신 감정: {emoji} {emotion}",
+        "feedback.not_yours": "사진을 보낸 사람만 고칠 수 있어요.",
+        "feedback.gone": "그 사진의 답이 더 이상 남아 있지 않아서 고칠 수 없어요.",
+        "stats.agreement": (
+            "최근 {days}일 일치도: 얼굴 {faces}개 중 {agreed}가 고쳐지지 않음 "
+            "({corrected}개 고쳐짐){instead}."
+        ),
+        "stats.instead": "; 대신 고른 감정: {items}",
+        "stats.no_faces": "최근 {days}일 일치도: 답한 얼굴이 없어요.",
         "stats": (
             "엔진: 사진 {requests}장 답변, {queue_depth}장 처리 중, 지연 p50 {p50_ms}ms / p99 "
             "{p99_ms}ms, 평균 배치 {mean_batch:.1f}개, 오류: {errors}. 모델: {model_version}."

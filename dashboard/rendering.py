@@ -43,3 +43,8 @@ def render(request: Request, template: str, *, status_code: int = 200, **context
 def png_data_url(png: bytes) -> str:
     """A PNG as a data: URL, so a chart shows inline without a second request."""
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def jpeg_data_url(jpeg: bytes) -> str:
+    """A JPEG (a photo drawn with its faces) as a data: URL, shown inline."""
+    return "data:image/jpeg;base64," + base64.b64encode(jpeg).decode("ascii")

@@ -1,6 +1,7 @@
 """The store: people's history, chats' settings and summaries (SQLAlchemy async; SQLite or
 PostgreSQL), with the schema kept by Alembic migrations applied at start-up."""
 
+from storage.agreement import Agreement, AgreementDay
 from storage.emotions import EMOTIONS, NEGATIVE_EMOTIONS
 from storage.overview import Activity, ChatListing, PersonListing
 from storage.records import (
@@ -8,6 +9,8 @@ from storage.records import (
     ChatKind,
     ChatRef,
     ChatSettings,
+    CorrectedAnalysis,
+    Correction,
     FaceRecord,
     PersonPreferences,
     PersonRef,
@@ -28,6 +31,8 @@ __all__ = [
     "EMOTIONS",
     "NEGATIVE_EMOTIONS",
     "Activity",
+    "Agreement",
+    "AgreementDay",
     "AnalysisRecord",
     "ChatKind",
     "ChatListing",
@@ -35,6 +40,8 @@ __all__ = [
     "ChatSettings",
     "ChatSummary",
     "Contributor",
+    "CorrectedAnalysis",
+    "Correction",
     "DayCounts",
     "EmotionCounts",
     "FaceRecord",

@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from storage.records import AnalysisRecord, PersonPreferences, PersonRef
+from storage.records import AnalysisRecord, Correction, PersonPreferences, PersonRef
 
 
 def person_export_json(
@@ -13,8 +13,10 @@ def person_export_json(
     preferences: PersonPreferences,
     first_seen: datetime,
     analyses: Sequence[AnalysisRecord],
+    corrections: Sequence[Correction] = (),
 ) -> str:
-    """The person, their choices and every analysis of theirs (oldest first), times in UTC."""
+    """The person, their choices, every analysis of theirs and every correction they made
+    (oldest first), times in UTC."""
     document = {
         "person": {
             "platform": person.platform,
@@ -27,6 +29,16 @@ def person_export_json(
             "opt_out_summaries": preferences.opt_out_summaries,
         },
         "analyses": [_analysis(analysis) for analysis in analyses],
+        "corrections": [
+            {
+                "chat_id": correction.chat_id,
+                "message_id": correction.message_id,
+                "face": correction.face,
+                "emotion": correction.emotion,
+                "at": correction.at.isoformat(),
+            }
+            for correction in corrections
+        ],
     }
     return json.dumps(document, ensure_ascii=False, indent=1)
 
@@ -43,7 +55,11 @@ def _analysis(analysis: AnalysisRecord) -> dict[str, Any]:
         "at": analysis.at.isoformat(),
         "dominant_emotion": analysis.dominant_emotion,
         "faces": [
-            {"probabilities": dict(face.probabilities), "caption": face.caption}
+            {
+                "probabilities": dict(face.probabilities),
+                "caption": face.caption,
+                "comment": face.comment,
+            }
             for face in analysis.faces
         ],
         "model_version": analysis.model_version,

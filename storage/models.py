@@ -1,5 +1,5 @@
-"""The tables: people, chats, analyses, and claims of digests and maintenance runs. Photos are
-never stored, only what was seen in them.
+"""The tables: people, chats, analyses, corrections, and claims of digests and maintenance
+runs. Photos are never stored, only what was seen in them.
 
 Every change to these classes needs a migration in storage/migrations/versions/;
 tests/storage/test_migrations.py fails while the two disagree.
@@ -149,3 +149,27 @@ class Analysis(Base):
     faces: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     model_version: Mapped[str] = mapped_column(AnyText())
     latency_ms: Mapped[float] = mapped_column(Float)
+
+
+class Correction(Base):
+    """A person's word that a face of their photo shows another emotion than the bot said.
+
+    One row per (analysis, face, person): a later choice replaces the earlier one. Only the
+    emotion chosen is kept; never the photo or the face. The rows of a person go with
+    /forget, and with their analysis when it expires.
+    """
+
+    __tablename__ = "corrections"
+    __table_args__ = (
+        UniqueConstraint("analysis_id", "face_index", "person_id"),
+        Index(None, "person_id"),
+        CheckConstraint(_one_of("emotion", EMOTIONS), name="emotion"),
+        CheckConstraint("face_index >= 0", name="face_index"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    analysis_id: Mapped[int] = mapped_column(ForeignKey(Analysis.id, ondelete="CASCADE"))
+    face_index: Mapped[int] = mapped_column(SmallInteger)  # 0 for the face numbered 1
+    person_id: Mapped[int] = mapped_column(ForeignKey(Person.id, ondelete="CASCADE"))
+    emotion: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())

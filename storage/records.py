@@ -66,11 +66,13 @@ class ChatRef:
 
 @dataclass(frozen=True)
 class FaceRecord:
-    """One face: a probability for each of the seven emotions, and its caption if one was
-    written (none in the engine's `cnn` mode)."""
+    """One face: a probability for each of the seven emotions, its caption if one was
+    written (none in the engine's `cnn` mode), and the comment the bot made on it (kept so
+    that an answer redrawn after a correction says what it said before)."""
 
     probabilities: Mapping[str, float]
     caption: str | None = None
+    comment: str | None = None
 
     def __post_init__(self) -> None:
         if set(self.probabilities) != set(EMOTIONS):
@@ -156,3 +158,36 @@ class ScheduledChat:
 
     chat: ChatRef
     settings: ChatSettings
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A person saying face `face` (numbered from 1, left to right) of the photo `message_id`
+    in a chat shows `emotion`, not what the bot answered. One per person per face: a later
+    one replaces it."""
+
+    platform: str
+    chat_id: str
+    message_id: str
+    face: int
+    user_id: str
+    emotion: str
+    at: datetime
+
+    def __post_init__(self) -> None:
+        _check_id("message id", self.message_id)
+        _check_id("user id", self.user_id)
+        if self.face < 1:
+            raise ValueError(f"faces are numbered from 1, got {self.face}")
+        if self.emotion not in EMOTIONS:
+            raise ValueError(f"unknown emotion {self.emotion!r}")
+        if self.at.tzinfo is None or self.at.utcoffset() is None:
+            raise ValueError(f"correction time {self.at.isoformat()} has no time zone")
+
+
+@dataclass(frozen=True)
+class CorrectedAnalysis:
+    """A recorded photo's analysis and its sender's corrections, by face number."""
+
+    analysis: AnalysisRecord
+    corrections: Mapping[int, str]

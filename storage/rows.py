@@ -96,6 +96,7 @@ def analysis_row(analysis: AnalysisRecord, person_id: int, chat_id: int) -> dict
             {
                 "probabilities": [face.probabilities[emotion] for emotion in EMOTIONS],
                 "caption": face.caption,
+                "comment": face.comment,
             }
             for face in analysis.faces
         ],
@@ -135,7 +136,11 @@ def record_of(row: Row[Any]) -> AnalysisRecord:
         message_id=row.platform_message_id,
         at=row.created_at,
         faces=tuple(
-            FaceRecord(dict(zip(EMOTIONS, face["probabilities"], strict=True)), face["caption"])
+            FaceRecord(
+                dict(zip(EMOTIONS, face["probabilities"], strict=True)),
+                face["caption"],
+                face.get("comment"),  # analyses recorded before comments were kept have none
+            )
             for face in row.faces
         ),
         dominant_emotion=row.dominant_emotion,

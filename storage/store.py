@@ -9,10 +9,11 @@ from sqlalchemy import ColumnElement, Row, bindparam, delete, exists, func, sele
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from storage import counts
+from storage.agreement import Agreement, agreement
 from storage.engine import Database
 from storage.export import person_export_json
 from storage.migrate import upgrade
-from storage.models import Analysis, Chat, DigestRun, MaintenanceRun, Person
+from storage.models import Analysis, Chat, Correction, DigestRun, MaintenanceRun, Person
 from storage.overview import (
     TOTALS,
     Activity,
@@ -28,9 +29,13 @@ from storage.records import (
     AnalysisRecord,
     ChatRef,
     ChatSettings,
+    CorrectedAnalysis,
     PersonPreferences,
     PersonRef,
     ScheduledChat,
+)
+from storage.records import (
+    Correction as CorrectionRecord,
 )
 from storage.rows import (
     Choices,
@@ -110,6 +115,12 @@ class Store:
             insert(MaintenanceRun)
             .on_conflict_do_nothing(index_elements=["job", "due_at"])
             .returning(MaintenanceRun.id)
+        )
+        corrections = insert(Correction)
+        # One correction per person per face: the latest wins.
+        self._corrections = corrections.on_conflict_do_update(
+            index_elements=["analysis_id", "face_index", "person_id"],
+            set_={column: corrections.excluded[column] for column in ("emotion", "created_at")},
         )
         self._new_analyses = (
             insert(Analysis)
@@ -222,9 +233,9 @@ class Store:
             )
 
     async def forget_person(self, platform: str, user_id: str) -> int:
-        """Delete a person, every analysis of theirs in every chat and their private chats with
-        the bot (whose title is their name), in one transaction; returns how many analyses
-        went. Nothing of anyone else is touched."""
+        """Delete a person, every analysis and correction of theirs in every chat and their
+        private chats with the bot (whose title is their name), in one transaction; returns
+        how many analyses went. Nothing of anyone else is touched."""
         async with self._db.writing() as connection:
             # Locked (on PostgreSQL; SQLite's writer holds the whole database) so that a photo
             # recorded meanwhile waits, then finds the person gone and starts them afresh.
@@ -239,6 +250,16 @@ class Store:
                     .join(Chat, Chat.id == Analysis.chat_id)
                     .where(Analysis.person_id == person_id, Chat.kind == "private")
                     .distinct()
+                )
+            )
+            # Corrections go first: SQLite applies ON DELETE CASCADE only where the connection
+            # enforces foreign keys, and a person's word is theirs to take back either way.
+            await connection.execute(delete(Correction).where(Correction.person_id == person_id))
+            await connection.execute(
+                delete(Correction).where(
+                    Correction.analysis_id.in_(
+                        select(Analysis.id).where(Analysis.person_id == person_id)
+                    )
                 )
             )
             analyses = await connection.execute(
@@ -256,6 +277,8 @@ class Store:
         """Delete analyses older than the retention setting; returns how many went."""
         cutoff = (now or datetime.now(UTC)) - self._retention
         async with self._db.writing() as connection:
+            expired = select(Analysis.id).where(Analysis.created_at < cutoff)
+            await connection.execute(delete(Correction).where(Correction.analysis_id.in_(expired)))
             purged = await connection.execute(delete(Analysis).where(Analysis.created_at < cutoff))
         return purged.rowcount
 
@@ -272,11 +295,29 @@ class Store:
                 .where(Analysis.person_id == person.id)
                 .order_by(Analysis.created_at, Analysis.id)
             )
+            records = [record_of(row) for row in analyses]
+            corrections = await connection.execute(
+                select(
+                    Chat.platform_chat_id,
+                    Analysis.platform_message_id,
+                    Correction.face_index,
+                    Correction.emotion,
+                    Correction.created_at,
+                )
+                .join(Analysis, Analysis.id == Correction.analysis_id)
+                .join(Chat, Chat.id == Analysis.chat_id)
+                .where(Correction.person_id == person.id)
+                .order_by(Correction.created_at, Correction.id)
+            )
             return person_export_json(
                 PersonRef(platform, user_id, person.display_name),
                 choices_of(PersonPreferences, person),
                 person.created_at,
-                [record_of(row) for row in analyses],
+                records,
+                [
+                    CorrectionRecord(platform, chat, message, index + 1, user_id, emotion, at)
+                    for chat, message, index, emotion, at in corrections
+                ],
             )
 
     async def activity(self, *, days: int = 14, now: datetime | None = None) -> Activity:
@@ -296,6 +337,67 @@ class Store:
             people=total_people,
             chats=total_chats,
         )
+
+    async def correct(self, correction: CorrectionRecord) -> bool:
+        """Keep a person's correction of one face of a recorded photo, replacing theirs of
+        that face before; False if the photo (or that face) is not recorded."""
+        async with self._db.writing() as connection:
+            person_id = await connection.scalar(
+                select(Person.id).where(is_person(correction.platform, correction.user_id))
+            )
+            analysis = (
+                await connection.execute(
+                    select(Analysis.id, Analysis.face_count)
+                    .join(Chat, Chat.id == Analysis.chat_id)
+                    .where(
+                        is_chat(correction.platform, correction.chat_id),
+                        Analysis.platform_message_id == correction.message_id,
+                    )
+                )
+            ).one_or_none()
+            if person_id is None or analysis is None or correction.face > analysis.face_count:
+                return False
+            row = {
+                "analysis_id": analysis.id,
+                "face_index": correction.face - 1,
+                "person_id": person_id,
+                "emotion": correction.emotion,
+                "created_at": correction.at,
+            }
+            await connection.execute(self._corrections, [row])
+        return True
+
+    async def corrected_analysis(
+        self, platform: str, chat_id: str, message_id: str
+    ) -> CorrectedAnalysis | None:
+        """A recorded photo's analysis with its sender's corrections; None if not recorded."""
+        async with self._db.reading() as connection:
+            row = (
+                await connection.execute(
+                    select_records()
+                    .add_columns(Analysis.id, Analysis.person_id)
+                    .where(is_chat(platform, chat_id), Analysis.platform_message_id == message_id)
+                )
+            ).one_or_none()
+            if row is None:
+                return None
+            corrections = await connection.execute(
+                select(Correction.face_index, Correction.emotion).where(
+                    Correction.analysis_id == row.id, Correction.person_id == row.person_id
+                )
+            )
+            return CorrectedAnalysis(
+                record_of(row), {index + 1: emotion for index, emotion in corrections}
+            )
+
+    async def agreement(
+        self, *, days: int = 30, platform: str | None = None, now: datetime | None = None
+    ) -> Agreement:
+        """Over the last `days` UTC days (today included), on `platform` or all: the share
+        of answered faces nobody corrected, per day, and which emotions people chose instead."""
+        bounds = day_bounds(now or datetime.now(UTC), "UTC", days)
+        async with self._db.reading() as connection:
+            return await agreement(connection, bounds, platform)
 
     async def find_people(self, text: str = "", *, limit: int = 50) -> tuple[PersonListing, ...]:
         """People whose name contains `text` (any case) or whose user id is `text`; everyone

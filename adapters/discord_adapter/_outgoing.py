@@ -20,7 +20,7 @@ FIELD_VALUE_LIMIT = 1024
 EMBED_LIMIT = 6000
 BUTTONS_LIMIT = 25
 BUTTON_LABEL_LIMIT = 80
-IMAGE_NAME = "chart.png"
+IMAGE_NAMES = {"png": "chart.png", "jpeg": "photo.jpg"}
 
 
 class ReplyButtons(discord.ui.View):
@@ -49,17 +49,24 @@ class Part:
     content: str | None = None
     embed: discord.Embed | None = None
     image: bytes | None = None
+    image_name: str = IMAGE_NAMES["png"]
     buttons: tuple[Button, ...] = ()
 
     def message(self) -> dict[str, Any]:
         """Keyword arguments that `send`, `reply` and `followup.send` all take."""
+        message = self.edit()
+        if self.image is not None:
+            message["file"] = discord.File(io.BytesIO(self.image), filename=self.image_name)
+        return message
+
+    def edit(self) -> dict[str, Any]:
+        """Keyword arguments that replace the words and buttons of a message in place,
+        keeping its picture (`edit_message`); the embed still shows the attachment."""
         message: dict[str, Any] = {"allowed_mentions": discord.AllowedMentions.none()}
         if self.content:
             message["content"] = self.content
         if self.embed is not None:
             message["embed"] = self.embed
-        if self.image is not None:
-            message["file"] = discord.File(io.BytesIO(self.image), filename=IMAGE_NAME)
         if self.buttons:
             message["view"] = ReplyButtons(self.buttons)
         return message
@@ -94,12 +101,16 @@ def cut_off(exc: Exception) -> bool:
 
 def render(reply: Reply) -> list[Part]:
     """Faces as embeds (one field per face), any other reply as text; the image goes with
-    the first message, the buttons with the last."""
+    the first message (a photo drawn with its faces shows inside the first embed), the
+    buttons with the last."""
+    name = IMAGE_NAMES[reply.image_format]
     if reply.faces:
         parts = [Part(embed=embed) for embed in _face_embeds(reply)]
+        if reply.image is not None and reply.image_format == "jpeg":
+            parts[0].embed.set_image(url=f"attachment://{name}")  # type: ignore[union-attr]
     else:
         parts = [Part(content=text) for text in pieces(escaped(reply.text), CONTENT_LIMIT)]
-    parts[0] = replace(parts[0], image=reply.image)
+    parts[0] = replace(parts[0], image=reply.image, image_name=name)
     parts[-1] = replace(parts[-1], buttons=reply.buttons)
     return parts
 
@@ -129,6 +140,8 @@ def _frame(reply: Reply) -> str:
 def _field(face: FaceLine) -> tuple[str, str]:
     name = f"{face.number}. {face.emoji} {face.emotion} ({face.confidence:.0%})"
     value = f"“{face.caption}”\n{face.comment}" if face.caption else face.comment
+    if face.correction:
+        value += f"\n✏️ {face.correction}"
     return (
         shortened(escaped(name), FIELD_NAME_LIMIT),
         shortened(escaped(value), FIELD_VALUE_LIMIT),

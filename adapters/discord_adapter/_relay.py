@@ -10,6 +10,7 @@ import discord
 
 from adapters.discord_adapter._incoming import Delivery, conversation_of, sender_of
 from adapters.discord_adapter._outgoing import cut_off, post, render
+from adapters.discord_adapter._text import escaped
 from bot.core import Bot
 from bot.events import ButtonPress, Command
 from bot.replies import Reply
@@ -107,14 +108,25 @@ class Relay:
         await self._answer(interaction, lambda: self._bot.handle(command), personal)
 
     async def press(self, interaction: discord.Interaction) -> None:
-        """A button the bot sent, pressed: its custom_id is what the core put in it."""
+        """A button the bot sent, pressed: its custom_id is what the core put in it. The core
+        answers a press at once (no download, no analysis), so the interaction is answered
+        after it: a notice privately, an in-place answer by editing the message the button
+        sat on (its picture stays), anything else as before, to the presser."""
         data = (interaction.data or {}).get("custom_id")
         if not isinstance(data, str):
             return
         press = ButtonPress(
             sender_of(interaction.user, interaction.locale), conversation_of(interaction), data
         )
-        await self._answer(interaction, lambda: self._bot.handle(press), personal=True)
+        reply = await self._bot.handle(press)
+        if reply is not None and reply.shown == "notice":
+            await interaction.response.send_message(
+                escaped(reply.text), ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
+            )
+        elif reply is not None and reply.shown == "in_place":
+            await interaction.response.edit_message(**render(reply)[0].edit())
+        else:
+            await self._answer(interaction, _ready(reply), personal=True)
 
     async def _answer(
         self,
@@ -151,6 +163,13 @@ class Relay:
             )
             return await self._bot.apology(delivery.sender)
         return None if event is None else await self._bot.handle(event)
+
+
+def _ready(reply: Reply | None) -> Callable[[], Awaitable[Reply | None]]:
+    async def ready() -> Reply | None:
+        return reply
+
+    return ready
 
 
 def _for_me(message: discord.Message, me: discord.abc.User) -> bool:

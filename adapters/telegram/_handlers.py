@@ -103,21 +103,29 @@ class Handlers:
         await self._answer(context, message, await self._bot.handle(event))
 
     async def button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Answered at once (the button stops spinning), then the message it sat under is
-        edited to say what happened; a picture, or a message too old to edit, comes anew."""
+        """The press is answered (the button stops spinning) with the core's notice, if it
+        has one for the presser alone; otherwise the message it sat under is edited to say
+        what happened (its caption, under a picture), and a picture, or a message too old to
+        edit, comes anew."""
         query = update.callback_query
         if query is None:
             return
-        await query.answer()
         if query.message is None or query.data is None:
+            await query.answer()
             return
         chat = query.message.chat
         press = ButtonPress(sender_of(update), conversation_of(chat), query.data)
         reply = await self._bot.handle(press)
+        if reply is not None and reply.shown == "notice":
+            await query.answer(reply.text, show_alert=True)
+            return
+        await query.answer()
         if reply is None:
             return
-        if isinstance(query.message, Message) and reply.image is None:
-            await edit(context.bot, chat.id, query.message.message_id, reply)
+        message = query.message
+        if isinstance(message, Message) and reply.image is None:
+            captioned = bool(message.photo)
+            await edit(context.bot, chat.id, message.message_id, reply, captioned=captioned)
         else:
             await send(context.bot, chat.id, reply, reply_to=None, thread_id=None)
 

@@ -37,7 +37,10 @@ def _face(face: FaceLine) -> str:
     line = f"{face.number}. {face.emoji} <b>{_text(face.emotion)}</b> ({face.confidence:.0%})"
     if face.caption:
         line += f"\n   <i>“{_text(face.caption)}”</i>"
-    return f"{line}\n   {_text(face.comment)}"
+    line += f"\n   {_text(face.comment)}"
+    if face.correction:
+        line += f"\n   ✏️ <i>{_text(face.correction)}</i>"
+    return line
 
 
 def _text(text: str) -> str:

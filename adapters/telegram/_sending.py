@@ -30,12 +30,29 @@ async def send(
         await bot.send_message(text=text, **common)
 
 
-async def edit(bot: Bot, chat_id: int, message_id: int, reply: Reply) -> None:
-    """Replace the words (and buttons) of a message the bot sent."""
-    await bot.edit_message_text(
-        html_of(reply),
-        chat_id=chat_id,
-        message_id=message_id,
-        parse_mode=ParseMode.HTML,
-        reply_markup=keyboard_of(reply.buttons),
-    )
+async def edit(
+    bot: Bot, chat_id: int, message_id: int, reply: Reply, *, captioned: bool = False
+) -> None:
+    """Replace the words (and buttons) of a message the bot sent: its text, or the caption of
+    its picture (`captioned`; the picture stays). A caption grown past Telegram's limit
+    comes as a new message instead."""
+    text = html_of(reply)
+    keyboard = keyboard_of(reply.buttons)
+    if not captioned:
+        await bot.edit_message_text(
+            text,
+            chat_id=chat_id,
+            message_id=message_id,
+            parse_mode=ParseMode.HTML,
+            reply_markup=keyboard,
+        )
+    elif len(text) <= MessageLimit.CAPTION_LENGTH:
+        await bot.edit_message_caption(
+            chat_id=chat_id,
+            message_id=message_id,
+            caption=text,
+            parse_mode=ParseMode.HTML,
+            reply_markup=keyboard,
+        )
+    else:
+        await send(bot, chat_id, reply, reply_to=message_id, thread_id=None)

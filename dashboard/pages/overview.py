@@ -1,5 +1,6 @@
-"""The overview: every chat's photos per day and emotions, who was active, and the engine's
-load, batches, latency and errors."""
+"""The overview: every chat's photos per day and emotions, who was active, how often people
+corrected the bot (by platform and period), and the engine's load, batches, latency and
+errors."""
 
 import asyncio
 from dataclasses import dataclass
@@ -8,12 +9,15 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from bot.charts import history_chart
+from bot.charts import agreement_chart, history_chart
+from bot.commands.stats import agreement_line
 from dashboard.auth import page
 from dashboard.rendering import png_data_url, render, texts_of
 from dashboard.state import context_of
 
 WINDOW_DAYS = 14
+AGREEMENT_DAYS = (7, 30, 90)
+PLATFORMS = ("telegram", "discord", "console")
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,14 @@ async def overview(request: Request) -> Response:
             texts("overview.chart_title"),
         )
         chart = png_data_url(png)
+    platform = request.query_params.get("platform") or None
+    platform = platform if platform in PLATFORMS else None
+    period = request.query_params.get("days", "")
+    days = int(period) if period.isdigit() and int(period) in AGREEMENT_DAYS else 30
+    agreement = await ctx.store.agreement(days=days, platform=platform)
+    agreement_png = await asyncio.to_thread(
+        agreement_chart, agreement, texts, texts("overview.agreement_title")
+    )
     stats = ctx.engine.stats()
     engine = [
         EngineLine(texts("overview.queue"), str(stats.queue_depth)),
@@ -62,6 +74,12 @@ async def overview(request: Request) -> Response:
         chart=chart,
         engine=engine,
         errors=sorted(stats.errors.items()),
+        agreement=agreement_line(agreement, days, texts),
+        agreement_chart=png_data_url(agreement_png),
+        platforms=PLATFORMS,
+        platform=platform,
+        periods=AGREEMENT_DAYS,
+        days=days,
     )
 
 

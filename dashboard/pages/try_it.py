@@ -1,27 +1,18 @@
 """ "Try it": upload a photo and see what the bot would answer, face by face; nothing is
 recorded and no limit is counted. The reply comes from the bot's own photo code."""
 
-import asyncio
-import io
 from dataclasses import dataclass
 
-from PIL import ImageDraw
 from starlette.datastructures import FormData, UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from bot.photos import read_photo
+from bot.photos import annotated_photo, read_photo
 from bot.texts import EMOJI
 from dashboard.auth import form_action, operators_of, page
-from dashboard.rendering import png_data_url, render, texts_of
+from dashboard.rendering import jpeg_data_url, render, texts_of
 from dashboard.state import context_of
-from fer_engine import Analysis
-from fer_engine.image_intake import decode_image
-from fer_engine.settings import ImageSettings
-
-PREVIEW_PX = 720
-_BOX_COLOUR = "#e4572e"
 
 
 @dataclass(frozen=True)
@@ -68,7 +59,8 @@ async def try_photo(request: Request, form: FormData) -> Response:
             )
             for number, face in enumerate(reading.analysis.faces, start=1)
         ]
-        preview = png_data_url(await asyncio.to_thread(_preview, data, reading.analysis, limits))
+        drawn = await annotated_photo(ctx, data, reading.analysis, reading.reply.faces)
+        preview = jpeg_data_url(drawn)
     return render(
         request,
         "try.html",
@@ -77,22 +69,6 @@ async def try_photo(request: Request, form: FormData) -> Response:
         preview=preview,
         latency_ms=round(reading.latency_ms),
     )
-
-
-def _preview(data: bytes, analysis: Analysis, limits: ImageSettings) -> bytes:
-    """The upright photo, scaled down, with each face's box and number drawn on it."""
-    image = decode_image(data, limits)
-    scale = min(1.0, PREVIEW_PX / max(image.size))
-    image = image.resize((round(image.width * scale), round(image.height * scale)))
-    draw = ImageDraw.Draw(image)
-    width = max(2, round(max(image.size) / 200))
-    for number, face in enumerate(analysis.faces, start=1):
-        x, y, w, h = (round(value * scale) for value in face.box)
-        draw.rectangle((x, y, x + w, y + h), outline=_BOX_COLOUR, width=width)
-        draw.text((x + width, y + width), str(number), fill=_BOX_COLOUR)
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG")
-    return buffer.getvalue()
 
 
 ROUTES = [

@@ -20,7 +20,15 @@ from playwright.async_api import Browser, Page, async_playwright, expect
 from bot.app import run
 from bot.settings import DashboardSettings, Settings
 from fer_engine.settings import EngineSettings
-from storage import EMOTIONS, ChatRef, ChatSettings, PersonRef, StorageSettings, Store
+from storage import (
+    EMOTIONS,
+    ChatRef,
+    ChatSettings,
+    Correction,
+    PersonRef,
+    StorageSettings,
+    Store,
+)
 from tests.dashboard.conftest import PASSWORD, PASSWORD_HASH
 from tests.dashboard.test_serving import free_port
 from tests.images import GROUP_JPEG
@@ -55,6 +63,16 @@ async def a_fortnight_of_photos(store: Store) -> None:
         emotion = rng.choices(list(WEIGHTS), weights=list(WEIGHTS.values()))[0]
         records.append(photo(str(number), at.isoformat(), emotion, person, chat))
     await store.record_many(records)
+    # About one face in six corrected by its sender, mostly happy read where neutral was meant.
+    for record in records:
+        if rng.random() < 1 / 6:
+            chosen = "neutral" if record.dominant_emotion != "neutral" else "sad"
+            chat, person = record.chat, record.person
+            await store.correct(
+                Correction(
+                    chat.platform, chat.chat_id, record.message_id, 1, person.user_id, chosen, now
+                )
+            )
     daily = ChatSettings(timezone="Asia/Seoul", summary_cron="0 21 * * *", negative_alert_share=0.3)
     await store.set_chat_settings(CHATS[0], daily)
     assert set(WEIGHTS) == set(EMOTIONS)
@@ -163,4 +181,31 @@ async def test_an_operator_logs_in_looks_searches_forgets_and_tries_a_photo(
     requests = page.get_by_role("row", name=re.compile("Requests answered"))
     await expect(requests).to_contain_text("1")
     await screenshot(page, "dashboard-overview.png", tmp_path)
+    await context.close()
+
+
+async def test_the_overview_shows_agreement_by_platform_as_a_chart(
+    dashboard_url: str, browser: Browser, tmp_path: Path
+) -> None:
+    context = await browser.new_context(locale="en-US", viewport={"width": 1200, "height": 900})
+    page = await context.new_page()
+    page.set_default_timeout(20_000)
+    await open_when_up(page, dashboard_url + "/")
+    await page.get_by_label("Password").fill(PASSWORD)
+    await page.get_by_role("button", name="Log in").click()
+
+    agreement = page.locator("#agreement")
+    await expect(agreement).to_contain_text(re.compile(r"of 150 faces not corrected"))
+    await page.get_by_label("Platform").select_option("discord")
+    await page.get_by_label("Days").select_option("7")
+    await page.get_by_role("button", name="Show").click()
+    await expect(page).to_have_url(re.compile(r"platform=discord&days=7$"))
+    await expect(agreement).not_to_contain_text("of 150 faces")
+    await page.get_by_label("Platform").select_option("")
+    await page.get_by_label("Days").select_option("30")
+    await page.get_by_role("button", name="Show").click()
+    chart = page.get_by_alt_text("Do people agree with the bot?")
+    await expect(chart).to_be_visible()
+    folder = Path(os.environ.get("FERBOT_SCREENSHOTS") or tmp_path)
+    await chart.screenshot(path=folder / "dashboard-agreement.png")
     await context.close()

@@ -168,7 +168,7 @@ async def test_try_it_shows_the_bots_reply_and_every_face_and_records_nothing(
     page = (await operator.submit("/try", {}, files=upload)).text
     assert "I found 3 faces (numbered left to right):" in page
     assert len(texts_in(page, "emotion")) == 3
-    assert 'src="data:image/png;base64,' in page
+    assert 'src="data:image/jpeg;base64,' in page
     assert await operator.store.find_people() == ()
 
 

@@ -25,7 +25,13 @@ TOKEN = "123456:FAKE-TOKEN-never-logged"
 BOT = {"id": 123456, "is_bot": True, "first_name": "ferbot", "username": "ferbot_test_bot"}
 _DOWNLOAD_LIMIT = 20_000_000  # what Telegram lets a bot download
 # Telegram's flood control answers these with "429 Too Many Requests" during a storm.
-_RATE_LIMITED = {"sendmessage", "sendphoto", "editmessagetext", "sendchataction"}
+_RATE_LIMITED = {
+    "sendmessage",
+    "sendphoto",
+    "editmessagetext",
+    "editmessagecaption",
+    "sendchataction",
+}
 _JSON_FIELDS = {"reply_markup", "reply_parameters", "commands", "allowed_updates", "entities"}
 # What getChatMember tells of an administrator: every right, as PTB requires them all.
 ADMIN_RIGHTS = {
@@ -119,6 +125,7 @@ class FakeTelegram:
         self._paths: dict[str, str] = {}  # file_path -> file_id
         self._answers: dict[int, asyncio.Future[Sent]] = {}
         self._chats: dict[int, dict[str, Any]] = {}
+        self._kept: dict[int, dict[str, Any]] = {}  # message_id -> the bot's message as it is
         self._statuses: dict[tuple[int, int], str] = {}
         self._failures: dict[str, list[Fault]] = {}
         # 500s, dropped connections and 429 storms, switched on by tests: on Bot API methods,
@@ -365,7 +372,19 @@ class FakeTelegram:
         return self._sent(call, content)
 
     async def _editmessagetext(self, call: Call) -> Any:
-        return self._sent(call, {"text": call.params["text"]}, int(call.params["message_id"]))
+        message_id = int(call.params["message_id"])
+        if "photo" in self._kept.get(message_id, {}):
+            return _error(400, "Bad Request: there is no text in the message to edit")
+        return self._sent(call, {"text": call.params["text"]}, message_id)
+
+    async def _editmessagecaption(self, call: Call) -> Any:
+        """The caption (and keyboard) of a picture the bot sent; the picture stays."""
+        message_id = int(call.params["message_id"])
+        kept = self._kept.get(message_id, {})
+        if "photo" not in kept:
+            return _error(400, "Bad Request: there is no caption in the message to edit")
+        content = {"photo": kept["photo"], "caption": call.params.get("caption", "")}
+        return self._sent(call, content, message_id)
 
     async def _sendchataction(self, call: Call) -> Any:
         return True
@@ -428,6 +447,7 @@ class FakeTelegram:
             message=message,
         )
         self.sent.append(sent)
+        self._kept[sent.message_id] = message
         if sent.reply_to is not None and not self._answer_future(sent.reply_to).done():
             self._answer_future(sent.reply_to).set_result(sent)
         return message
