@@ -46,6 +46,7 @@ async def person(request: Request) -> Response:
         key=urlencode({"platform": platform, "id": user_id}),
         period=period,
         periods=(*PERIODS, "all"),
+        retention_days=ctx.settings.storage.retention_days,
         history=history.text,
         chart=png_data_url(history.image) if history.image else None,
     )
