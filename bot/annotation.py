@@ -150,7 +150,7 @@ def _shrunk(image: Image.Image, fit: float) -> Image.Image:
     """`image` scaled by `fit` (< 1): averaged by whole pixels (`Image.reduce`) to within
     twice the size, then OpenCV's bilinear interpolation for the rest. Under a factor of two
     every pixel still weighs in, so the photo looks as smooth as with Pillow's filtered
-    resize, which took three times as long and was most of the drawing's cost (BENCHMARKS.md)."""
+    resize, at a third of the cost of what was most of the drawing's time (BENCHMARKS.md)."""
     size = (max(1, round(image.width * fit)), max(1, round(image.height * fit)))
     factor = min(image.width // size[0], image.height // size[1])
     if factor >= 2:
