@@ -2,6 +2,8 @@
 
     .venv/bin/python -m benchmarks.bot_bench
     .venv/bin/python -m benchmarks.bot_bench --engines aligned --senders 1 50 200
+    .venv/bin/python -m benchmarks.bot_bench --engines bundled --senders 1 \
+        --photo tests/fixtures/faceapi/sample5.jpg
 
 `ferbot run` itself, in its own process as in production (engine, SQLite store, bot core,
 TelegramAdapter), serves the fake Bot API of the end-to-end tests, which runs in this process
@@ -15,6 +17,8 @@ rendering and sendMessage. Prints one markdown table.
 Engines: `aligned` is the bundled expression net reading the whole photo as one face (a few
 ms a photo, so the bot's own cost shows); `bundled` is the default engine (SSD faces, then the
 expression net); `tiny` the tiny random fusion models (BLIP-2 captions, slow on a CPU).
+`--photo` sends another photo than tests/data/face.jpg: one with several faces has the bot
+draw it (`bot.annotate = "multi"`) and answer with `sendPhoto`, which `drawn` counts.
 """
 
 import argparse
@@ -54,6 +58,7 @@ class Row:
     total_ms: list[float]
     engine_ms: list[float]
     overhead_ms: list[float]
+    drawn: int  # measured answers sent as the drawn photo
 
 
 def engine_environment(engine: str, folder: Path) -> dict[str, str]:
@@ -65,11 +70,15 @@ def engine_environment(engine: str, folder: Path) -> dict[str, str]:
 
 
 async def measure(
-    engine: str, environment: dict[str, str], senders: int, per_sender: int, folder: Path
+    engine: str,
+    environment: dict[str, str],
+    senders: int,
+    per_sender: int,
+    folder: Path,
+    photo: bytes,
 ) -> Row:
     """A fresh `ferbot run` and store; a warm-up photo per sender first, then the measured."""
     database = folder / f"bench-{engine}-{senders}.db"
-    photo = FACE_PHOTO.read_bytes()
     async with FakeTelegram() as fake:
         bot = await asyncio.create_subprocess_exec(
             FERBOT,
@@ -108,6 +117,7 @@ async def measure(
             bot.send_signal(signal.SIGINT)  # as Ctrl-C: finish what is in flight, then exit
             await bot.wait()
     answered = {sent.reply_to: sent.at for sent in fake.sent}
+    drawn = sum(sent.method == "sendphoto" and sent.reply_to in measured for sent in fake.sent)
     with sqlite3.connect(database) as connection:
         engine_ms = dict(
             connection.execute("SELECT platform_message_id, latency_ms FROM analyses").fetchall()
@@ -115,19 +125,21 @@ async def measure(
     total = [1000 * (answered[m] - fake.pushed_at[m]) for m in measured]
     in_engine = [engine_ms[str(m)] for m in measured]
     overhead = [t - e for t, e in zip(total, in_engine, strict=True)]
-    return Row(engine, senders, len(measured), len(measured) / elapsed, total, in_engine, overhead)
+    rate = len(measured) / elapsed
+    return Row(engine, senders, len(measured), rate, total, in_engine, overhead, drawn)
 
 
 def table(rows: list[Row]) -> str:
     lines = [
         "| engine | senders | photos | photos/s | total p50 ms | total p99 ms | engine p50 ms "
-        "| engine p99 ms | overhead p50 ms | overhead p99 ms |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| engine p99 ms | overhead p50 ms | overhead p99 ms | drawn |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for row in rows:
         cells = [row.engine, row.senders, row.photos, f"{row.photos_per_s:.1f}"]
         for values in (row.total_ms, row.engine_ms, row.overhead_ms):
             cells += [f"{percentile(values, 0.5):.0f}", f"{percentile(values, 0.99):.0f}"]
+        cells.append(row.drawn)
         lines.append("| " + " | ".join(str(cell) for cell in cells) + " |")
     return "\n".join(lines)
 
@@ -143,6 +155,7 @@ async def main() -> None:
     parser.add_argument("--senders", type=int, nargs="+", default=[1, 50, 200])
     parser.add_argument("--min-photos", type=int, default=400, help="measured photos per row")
     parser.add_argument("--max-per-sender", type=int, default=100)
+    parser.add_argument("--photo", type=Path, default=FACE_PHOTO, help="the photo everyone sends")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch)
@@ -151,7 +164,11 @@ async def main() -> None:
             environment = engine_environment(name, folder)
             for senders in args.senders:
                 per_sender = min(args.max_per_sender, max(1, -(-args.min_photos // senders)))
-                rows.append(await measure(name, environment, senders, per_sender, folder))
+                rows.append(
+                    await measure(
+                        name, environment, senders, per_sender, folder, args.photo.read_bytes()
+                    )
+                )
     print(table(rows))
 
 

@@ -1,11 +1,46 @@
 """Photo answers drawn on the photo and "that's wrong" corrections, through real Telegram HTTP."""
 
 import io
+from collections.abc import AsyncIterator
+from pathlib import Path
 
+import pytest
 from PIL import Image
 
-from tests.e2e.conftest import ALICE, GROUP, MINJI, RunningBot
+from fer_engine.captioner import Captioner
+from fer_engine.pipeline import Pipeline
+from tests.e2e.conftest import ALICE, GROUP, MINJI, RunningBot, running_bot
+from tests.e2e.fake_telegram import FakeTelegram
 from tests.images import FACE_JPEG, GROUP_JPEG
+
+# Words the tiny captioner writes for each face: three faces' answer outgrows a caption.
+_WORDY_CAPTION_TOKENS = 80
+
+
+@pytest.fixture
+async def wordy_telegram(
+    fake: FakeTelegram, tiny_pipeline: Pipeline, tmp_path: Path
+) -> AsyncIterator[RunningBot]:
+    """The bot with the tiny fusion pipeline (Haar faces) whose BLIP-2 writes long captions."""
+    captioner = tiny_pipeline.captioner
+    assert captioner is not None
+    wordy = Captioner(
+        captioner.model,
+        captioner.processor,
+        captioner.prompt,
+        max_new_tokens=_WORDY_CAPTION_TOKENS,
+        min_new_tokens=_WORDY_CAPTION_TOKENS,
+    )
+    pipeline = Pipeline(
+        tiny_pipeline.settings,
+        tiny_pipeline.detector,
+        tiny_pipeline.cnn,
+        tiny_pipeline.head,
+        wordy,
+        tiny_pipeline.text_encoder,
+    )
+    async with running_bot(fake, pipeline, tmp_path) as running:
+        yield running
 
 
 async def three_faces_in_the_group(telegram: RunningBot):
@@ -79,3 +114,19 @@ async def test_forget_removes_the_senders_corrections(telegram: RunningBot) -> N
     (question,) = await telegram.push_and_wait(fake.command_update(ALICE, "/forget"))
     await telegram.push_and_wait(fake.press_update(ALICE, question, "Yes, delete everything"))
     assert (await telegram.store.agreement(days=1)).corrected == 0
+
+
+async def test_a_correction_under_an_answer_too_long_for_a_caption_edits_the_words_below_the_photo(
+    wordy_telegram: RunningBot,
+) -> None:
+    fake = wordy_telegram.fake
+    photo, words = await wordy_telegram.push_and_wait(
+        fake.photo_update(ALICE, GROUP_JPEG.read_bytes()), replies=2
+    )
+    assert (photo.method, photo.text, words.method) == ("sendphoto", "", "sendmessage")
+    assert len(words.text) > 1024
+    (opened,) = await wordy_telegram.push_and_wait(fake.press_update(ALICE, words, "✏️ 1 is wrong"))
+    (corrected,) = await wordy_telegram.push_and_wait(fake.press_update(ALICE, opened, "😠 angry"))
+    assert corrected.method == "editmessagetext" and corrected.message_id == words.message_id
+    assert "✏️ <i>you said: 😠 angry</i>" in corrected.text
+    assert (await wordy_telegram.store.agreement(days=1)).chosen_instead() == [("angry", 1)]

@@ -3,7 +3,7 @@ import pytest
 from PIL import Image
 
 from fer_engine.errors import BadImage
-from fer_engine.image_intake import decode_image
+from fer_engine.image_intake import decode_image, decode_reduced
 from fer_engine.settings import ImageSettings
 from tests.images import (
     EXIF_ORIENTATION,
@@ -110,6 +110,31 @@ def test_exif_orientation_is_applied() -> None:
     assert upright.size == (20, 40)
     assert upright.getpixel((10, 5))[0] > 200  # turned clockwise: the left half is now on top
     assert upright.getpixel((10, 35))[2] > 200
+
+
+def test_a_jpeg_four_times_the_side_wanted_decodes_at_a_quarter_of_its_size() -> None:
+    image, scale = decode_reduced(encode(noise(7, (2000, 1000)), "JPEG"), LIMITS, 500)
+    assert (image.mode, image.size, scale) == ("RGB", (500, 250), 0.25)
+
+
+def test_a_jpeg_under_twice_the_side_wanted_decodes_whole() -> None:
+    image, scale = decode_reduced(encode(noise(8, (900, 600)), "JPEG"), LIMITS, 500)
+    assert (image.size, scale) == ((900, 600), 1.0)
+
+
+def test_a_png_decodes_whole_whatever_the_side_wanted() -> None:
+    image, scale = decode_reduced(encode(noise(9, (400, 200)), "PNG"), LIMITS, 100)
+    assert (image.size, scale) == ((400, 200), 1.0)
+
+
+def test_a_reduced_jpeg_is_still_turned_upright() -> None:
+    stored = Image.new("RGB", (800, 400), "blue")
+    stored.paste((255, 0, 0), (0, 0, 400, 400))  # left half red
+    exif = Image.Exif()
+    exif[EXIF_ORIENTATION] = ROTATED_90_CW
+    upright, scale = decode_reduced(encode(stored, "JPEG", exif=exif), LIMITS, 200)
+    assert (upright.size, scale) == ((100, 200), 0.25)
+    assert upright.getpixel((50, 20))[0] > 200  # the red half on top, as decode_image has it
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ import io
 from PIL import Image
 
 from tests.e2e import fake_discord
-from tests.e2e.discord.fixtures import ALICE, MINJI, RunningDiscord
+from tests.e2e.discord.fixtures import ALICE, ALICE_DM, MINJI, RunningDiscord
 from tests.e2e.fake_discord import BOT, CHANNEL_ID
 from tests.images import FACE_JPEG, GROUP_JPEG
 
@@ -27,6 +27,13 @@ async def answer_in_channel(discord_bot: RunningDiscord, photo: bytes):
         guild=True,
     )
     return call, shown
+
+
+async def callback_to(discord_bot: RunningDiscord, interaction: str) -> fake_discord.Call:
+    """The bot's callback to a button press (the request it made)."""
+    path = f"/interactions/{interaction}/[^/]+/callback"
+    (callback,) = await discord_bot.until(lambda: discord_bot.fake.requests("POST", path))
+    return callback
 
 
 def custom_id(components: list[dict], label: str) -> str:
@@ -60,17 +67,16 @@ async def test_a_one_face_photo_is_answered_without_a_picture(
 async def test_the_senders_correction_is_stored_and_edits_the_answer_in_place(
     discord_bot: RunningDiscord,
 ) -> None:
-    fake = discord_bot.fake
     call, shown = await answer_in_channel(discord_bot, GROUP_JPEG.read_bytes())
     fix = custom_id(call.body["components"], "✏️ 2 is wrong")
-    opened = await discord_bot.press(ALICE, CHANNEL_ID, fix, on=shown)
-    path = f"/interactions/{opened}/[^/]+/callback"
-    (callback,) = await discord_bot.until(lambda: fake.requests("POST", path))
+    callback = await callback_to(
+        discord_bot, await discord_bot.press(ALICE, CHANNEL_ID, fix, on=shown)
+    )
     assert callback.body["type"] == 7  # the message the button sat on, updated
     sad = custom_id(callback.body["data"]["components"], "😢 sad")
-    chose = await discord_bot.press(ALICE, CHANNEL_ID, sad, on=shown)
-    path = f"/interactions/{chose}/[^/]+/callback"
-    (callback,) = await discord_bot.until(lambda: fake.requests("POST", path))
+    callback = await callback_to(
+        discord_bot, await discord_bot.press(ALICE, CHANNEL_ID, sad, on=shown)
+    )
     second = callback.body["data"]["embeds"][0]["fields"][1]
     assert callback.body["type"] == 7 and second["value"].endswith("✏️ you said: 😢 sad")
     agreement = await discord_bot.core.store.agreement(days=1)
@@ -80,12 +86,30 @@ async def test_the_senders_correction_is_stored_and_edits_the_answer_in_place(
 async def test_a_correction_pressed_by_another_member_is_refused_to_them_alone(
     discord_bot: RunningDiscord,
 ) -> None:
+    call, shown = await answer_in_channel(discord_bot, GROUP_JPEG.read_bytes())
+    fix = custom_id(call.body["components"], "✏️ 1 is wrong")
+    callback = await callback_to(
+        discord_bot, await discord_bot.press(MINJI, CHANNEL_ID, fix, on=shown)
+    )
+    assert callback.body["type"] == 4 and callback.body["data"]["flags"] == 64  # ephemeral
+    assert callback.body["data"]["content"] == "Only the person who sent the photo can correct it."
+    assert (await discord_bot.core.store.agreement(days=1)).corrected == 0
+
+
+async def test_forget_removes_the_senders_corrections(discord_bot: RunningDiscord) -> None:
     fake = discord_bot.fake
     call, shown = await answer_in_channel(discord_bot, GROUP_JPEG.read_bytes())
     fix = custom_id(call.body["components"], "✏️ 1 is wrong")
-    pressed = await discord_bot.press(MINJI, CHANNEL_ID, fix, on=shown)
-    path = f"/interactions/{pressed}/[^/]+/callback"
-    (callback,) = await discord_bot.until(lambda: fake.requests("POST", path))
-    assert callback.body["type"] == 4 and callback.body["data"]["flags"] == 64  # ephemeral
-    assert callback.body["data"]["content"] == "Only the person who sent the photo can correct it."
+    opened = await callback_to(
+        discord_bot, await discord_bot.press(ALICE, CHANNEL_ID, fix, on=shown)
+    )
+    angry = custom_id(opened.body["data"]["components"], "😠 angry")
+    await callback_to(discord_bot, await discord_bot.press(ALICE, CHANNEL_ID, angry, on=shown))
+    assert (await discord_bot.core.store.agreement(days=1)).corrected == 1
+    (question,) = await discord_bot.followups(
+        await discord_bot.use_command(ALICE, ALICE_DM, "forget")
+    )
+    yes = custom_id(question["components"], "Yes, delete everything")
+    asked = fake_discord.message(fake.new_id(), ALICE_DM, BOT, components=question["components"])
+    await discord_bot.followups(await discord_bot.press(ALICE, ALICE_DM, yes, on=asked))
     assert (await discord_bot.core.store.agreement(days=1)).corrected == 0
