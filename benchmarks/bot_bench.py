@@ -34,8 +34,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.texts import LANGUAGES
-from fer_engine.random_models import save_tiny_models
 from fer_engine.stats import percentile
+from fer_engine.testing import save_tiny_models
 from tests.e2e.fake_telegram import FakeTelegram, Person
 
 FERBOT = Path(sys.executable).parent / "ferbot"

@@ -26,12 +26,12 @@ import numpy as np
 import torch
 from PIL import Image
 
-from fer_engine import Engine
+from fer_engine.engine import Engine
 from fer_engine.loading import load_pipeline
 from fer_engine.pipeline import Pipeline
-from fer_engine.random_models import random_pipeline
 from fer_engine.settings import EngineSettings, FaceSettings, ServingSettings
 from fer_engine.stats import percentile
+from fer_engine.testing import random_pipeline
 
 FACE_PHOTO = Path(__file__).parents[1] / "tests" / "data" / "face.jpg"
 SAMPLES = Path(__file__).parents[1] / "tests" / "fixtures" / "faceapi"

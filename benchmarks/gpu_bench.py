@@ -30,14 +30,15 @@ from PIL import Image
 from tqdm import tqdm
 
 from benchmarks.engine_bench import cpu_name
-from fer_engine import Analysis, Engine
+from fer_engine import Analysis
 from fer_engine.acceleration import compile_mode
 from fer_engine.captioner import Captioner
+from fer_engine.engine import Engine
 from fer_engine.pipeline import Pipeline
-from fer_engine.random_models import random_pipeline
 from fer_engine.settings import AccelerationSettings, FaceSettings, ServingSettings
 from fer_engine.static_decoding import batch_buckets
 from fer_engine.stats import percentile
+from fer_engine.testing import random_pipeline
 
 FACE_PHOTO = Path(__file__).parents[1] / "tests" / "data" / "face.jpg"
 TINY_DEFAULTS = {

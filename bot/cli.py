@@ -199,7 +199,7 @@ def serve_engine(ctx: click.Context, detach: bool) -> None:
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
 def make_tiny_models(folder: Path) -> None:
     """Write tiny random models and a config naming them into FOLDER (for tests and demos)."""
-    from fer_engine.random_models import save_tiny_models
+    from fer_engine.testing import save_tiny_models
 
     click.echo(save_tiny_models(folder))
 

@@ -1,8 +1,11 @@
-"""The inference engine: photo bytes in, every face's emotion, probabilities and caption out."""
+"""The inference engine: photo bytes in, every face's emotion, probabilities and caption out.
+
+The package names the engine's light types (settings, errors, results); the `Engine` itself
+is imported from `fer_engine.engine`, so that reading settings or an error loads no torch.
+"""
 
 from fer_engine.analysis import Analysis, Face
 from fer_engine.emotions import EMOTIONS
-from fer_engine.engine import Engine
 from fer_engine.errors import (
     BadImage,
     CheckpointMismatch,
@@ -21,7 +24,6 @@ __all__ = [
     "Analysis",
     "BadImage",
     "CheckpointMismatch",
-    "Engine",
     "EngineBusy",
     "EngineClosed",
     "EngineError",

@@ -8,8 +8,8 @@ from bot.settings import load_settings
 from fer_engine.faces import WholeImageDetector
 from fer_engine.loading import load_pipeline
 from fer_engine.pipeline import Pipeline
-from fer_engine.random_models import save_tiny_models
 from fer_engine.settings import EngineSettings
+from fer_engine.testing import save_tiny_models
 
 
 @pytest.fixture(scope="session")

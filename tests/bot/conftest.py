@@ -11,7 +11,7 @@ from bot.core import Bot
 from bot.events import Command, Conversation, Photo, Sender
 from bot.outbox import Outbox
 from bot.settings import BotSettings, Settings
-from fer_engine import Engine
+from fer_engine.engine import Engine
 from fer_engine.pipeline import Pipeline
 from storage import StorageSettings, Store
 

@@ -5,7 +5,7 @@ import sqlite3
 from pathlib import Path
 
 from bot.texts import Texts
-from fer_engine import Engine
+from fer_engine.engine import Engine
 from fer_engine.pipeline import Pipeline
 from tests.e2e.conftest import RunningBot, running_bot
 from tests.e2e.fake_telegram import FakeTelegram, Person

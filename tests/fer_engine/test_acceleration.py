@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 import torch
 
-from fer_engine import Engine
 from fer_engine.acceleration import compile_mode, decoding_path
+from fer_engine.engine import Engine
 from fer_engine.loading import load_pipeline
 from fer_engine.pipeline import Pipeline
 from fer_engine.settings import AccelerationSettings, EngineSettings, ServingSettings

@@ -3,7 +3,8 @@ import asyncio
 import pytest
 import torch
 
-from fer_engine import EMOTIONS, BadImage, Engine, EngineBusy, EngineClosed, EngineTimeout
+from fer_engine import EMOTIONS, BadImage, EngineBusy, EngineClosed, EngineTimeout
+from fer_engine.engine import Engine
 from fer_engine.pipeline import Pipeline
 from fer_engine.settings import ServingSettings
 from tests.images import (

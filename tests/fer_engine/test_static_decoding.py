@@ -8,8 +8,8 @@ import torch
 from torch._dynamo.utils import counters
 
 from fer_engine.captioner import Captioner
-from fer_engine.random_models import EOS, random_captioner
 from fer_engine.static_decoding import batch_buckets
+from fer_engine.testing import EOS, random_captioner
 
 NEW_TOKENS = 10
 SIDE = 32  # the tiny vision tower's input

@@ -8,7 +8,7 @@ import pytest
 from bot.app import build_bot
 from bot.events import Photo
 from bot.outbox import Outbox
-from fer_engine import Engine
+from fer_engine.engine import Engine
 from fer_engine.pipeline import Pipeline
 from fer_engine.serve import RemoteEngine
 from fer_engine.service import EngineService

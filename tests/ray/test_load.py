@@ -8,7 +8,7 @@ import pytest
 import ray
 from ray import serve
 
-from fer_engine import Engine
+from fer_engine.engine import Engine
 from fer_engine.pipeline import Pipeline
 from fer_engine.serve import RemoteEngine
 from fer_engine.settings import EngineSettings

@@ -4,7 +4,8 @@ import asyncio
 
 import pytest
 
-from fer_engine import Analysis, BadImage, Engine
+from fer_engine import Analysis, BadImage
+from fer_engine.engine import Engine
 from fer_engine.pipeline import Pipeline
 from fer_engine.serve import RemoteEngine
 from fer_engine.settings import EngineSettings

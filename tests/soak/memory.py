@@ -9,7 +9,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from fer_engine import Engine
+from fer_engine.engine import Engine
 from fer_engine.pipeline import Pipeline
 from tests.images import encode, noise
 

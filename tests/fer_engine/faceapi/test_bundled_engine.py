@@ -6,7 +6,7 @@ import pytest
 import torch
 from PIL import Image
 
-from fer_engine import Engine
+from fer_engine.engine import Engine
 from fer_engine.loading import load_pipeline
 from fer_engine.pipeline import Pipeline
 from fer_engine.settings import EngineSettings

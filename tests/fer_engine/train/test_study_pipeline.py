@@ -9,8 +9,9 @@ from click.testing import CliRunner, Result
 
 from bot.cli import main
 from bot.settings import load_settings
-from fer_engine import EMOTIONS, Engine
+from fer_engine import EMOTIONS
 from fer_engine.checkpoints import load_head
+from fer_engine.engine import Engine
 from tests.fer_engine.train.synthetic import drawn_face, write_rafdb
 from tests.images import encode
 
