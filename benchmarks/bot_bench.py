@@ -27,7 +27,6 @@ import os
 import signal
 import sqlite3
 import subprocess
-import sys
 import tempfile
 import time
 from dataclasses import dataclass
@@ -37,8 +36,8 @@ from bot.texts import LANGUAGES
 from fer_engine.stats import percentile
 from fer_engine.testing import save_tiny_models
 from tests.e2e.fake_telegram import FakeTelegram, Person
+from tests.ferbot_command import FERBOT
 
-FERBOT = Path(sys.executable).parent / "ferbot"
 FACE_PHOTO = Path(__file__).parents[1] / "tests" / "data" / "face.jpg"
 _START_S = 300.0  # loading the models on a busy machine
 # Telegram's 30 messages/s would be the whole story at 50 senders; this measures the bot.
@@ -81,7 +80,7 @@ async def measure(
     database = folder / f"bench-{engine}-{senders}.db"
     async with FakeTelegram() as fake:
         bot = await asyncio.create_subprocess_exec(
-            FERBOT,
+            *FERBOT,
             "run",
             stdin=subprocess.DEVNULL,
             env=os.environ

@@ -25,7 +25,6 @@ import torch
 from tqdm import tqdm
 
 from benchmarks.face_finding import REALPHOTOS, largest_face
-from bot.settings import load_settings
 from fer_engine.emotions import EMOTIONS
 from fer_engine.loading import head_folder, load_pipeline
 from fer_engine.settings import EngineSettings
@@ -33,6 +32,7 @@ from fer_engine.train.calibration import expected_calibration_error
 from fer_engine.train.datasets import DatasetSplit, image_folder, load_split
 from fer_engine.train.evaluation import checkpoint_settings, evaluate_engine
 from fer_engine.train.metrics import classification_report
+from ferbot.settings import load_settings
 
 ROOT = Path(__file__).parents[1]
 FER2013 = ROOT.parent / "shared" / "datasets" / "fer2013"

@@ -26,7 +26,6 @@ from typing import get_args
 import torch
 from PIL import Image
 
-from bot.settings import load_settings
 from fer_engine.emotions import EMOTIONS
 from fer_engine.errors import ModelUnavailable
 from fer_engine.faces import FaceBox
@@ -34,6 +33,7 @@ from fer_engine.loading import load_pipeline
 from fer_engine.pipeline import FaceResult, Pipeline, PreparedPhoto
 from fer_engine.settings import EngineSettings, FaceSettings, ZoomFill
 from fer_engine.train.datasets import LabelledImage, image_folder
+from ferbot.settings import load_settings
 from tests.images import NO_FACE_PICTURES, no_face_picture
 
 ROOT = Path(__file__).parents[1]

@@ -25,11 +25,11 @@ import numpy as np
 import torch
 from tqdm import tqdm
 
-from bot.settings import load_settings
 from fer_engine.service import EngineService, open_engine
 from fer_engine.settings import DeploymentSettings, EngineSettings, RaySettings
 from fer_engine.stats import percentile
 from fer_engine.testing import save_tiny_models
+from ferbot.settings import load_settings
 from tests.images import encode, noise
 
 os.environ.setdefault("RAY_SERVE_QUEUE_LENGTH_RESPONSE_DEADLINE_S", "2")

@@ -7,7 +7,7 @@ from bot.events import Conversation, Sender
 from bot.rate_limit import RateLimiter
 from bot.recording import chat_ref, person_ref
 from bot.scheduler import DigestScheduler
-from bot.settings import Settings
+from bot.settings import CoreSettings
 from bot.texts import Texts, language_of
 from fer_engine.service import EngineService
 from storage import ChatSettings, Store
@@ -19,7 +19,7 @@ class BotContext:
 
     engine: EngineService
     store: Store
-    settings: Settings
+    settings: CoreSettings
     comments: CommentPicker
     photo_limits: RateLimiter
     digests: DigestScheduler

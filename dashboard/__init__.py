@@ -1,12 +1,12 @@
 """The operators' web dashboard: overview, people, chats, analyses and "try it", served beside
 the bot on its event loop with its engine, store and scheduler (Starlette, uvicorn, sqladmin).
 
-Only the composition root (bot/app.py) imports it; it imports bot/, storage/ and fer_engine/,
-never an adapter.
+Only the process shell (ferbot/) imports it; it imports bot/, storage/ and fer_engine/, never
+an adapter. The package itself holds only its settings, which every command reads: the web app
+is imported from its modules (`dashboard.server.Dashboard`, `dashboard.app.create_app`,
+`dashboard.auth.hash_password`), so `ferbot db` starts without loading it.
 """
 
-from dashboard.app import create_app
-from dashboard.auth import DashboardError, hash_password
-from dashboard.server import Dashboard
+from dashboard.settings import DashboardSettings
 
-__all__ = ["Dashboard", "DashboardError", "create_app", "hash_password"]
+__all__ = ["DashboardSettings"]

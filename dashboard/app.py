@@ -10,10 +10,10 @@ from starlette.templating import Jinja2Templates
 
 from bot.context import BotContext
 from bot.rate_limit import RateLimiter
-from bot.settings import DashboardSettings
 from dashboard.auth import Operators
 from dashboard.pages import chats, login, overview, people, try_it
 from dashboard.records import mount_records
+from dashboard.settings import DashboardSettings
 
 TEMPLATES = Path(__file__).parent / "templates"
 SESSION_COOKIE = "ferbot_dashboard"

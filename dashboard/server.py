@@ -9,9 +9,9 @@ import uvicorn
 from starlette.applications import Starlette
 
 from bot.context import BotContext
-from bot.settings import DashboardSettings
 from dashboard.app import create_app
 from dashboard.auth import SESSION_SECRET_ENV, DashboardError, password_hash_from
+from dashboard.settings import DashboardSettings
 
 
 class Dashboard:

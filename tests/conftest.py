@@ -4,12 +4,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import load_settings
 from fer_engine.faces import WholeImageDetector
 from fer_engine.loading import load_pipeline
 from fer_engine.pipeline import Pipeline
 from fer_engine.settings import EngineSettings
 from fer_engine.testing import save_tiny_models
+from ferbot.settings import load_settings
 
 
 @pytest.fixture(scope="session")

@@ -1,18 +1,19 @@
 import json
+import os
 import sqlite3
 import subprocess
 import sys
 from contextlib import closing
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner, Result
 
-from bot.cli import main
 from fer_engine import EMOTIONS
+from ferbot.cli import main
 from storage.migrate import head_revision
+from tests.ferbot_command import FERBOT
 from tests.images import FACE_JPEG, GROUP_JPEG, encode, noise
-
-FERBOT = Path(sys.executable).parent / "ferbot"
 
 
 def write(folder: Path, name: str, data: bytes) -> Path:
@@ -28,7 +29,7 @@ def test_analyze_json_prints_one_line_per_photo_in_order_with_the_contract_field
     empty_scene = write(tmp_path, "noise.png", encode(noise(0, (200, 150)), "PNG"))
     photos = [FACE_JPEG, letter, empty_scene]
     done = subprocess.run(
-        [FERBOT, "--config", tiny_models / "ferbot.toml", "analyze", "--json", *photos],
+        [*FERBOT, "--config", tiny_models / "ferbot.toml", "analyze", "--json", *photos],
         capture_output=True,
         text=True,
         check=False,
@@ -122,3 +123,24 @@ def test_db_upgrade_to_an_unknown_revision_fails_naming_it(tmp_path: Path) -> No
     result = db(tmp_path, "upgrade", "0999")
     assert result.exit_code == 1
     assert "0999" in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("arguments", [["upgrade", "--help"], ["upgrade"]])
+def test_db_commands_load_no_model_library(tmp_path: Path, arguments: list[str]) -> None:
+    """`ferbot db` runs where no model does (a migration job, a new replica's first step): it
+    imports neither torch nor transformers, which take seconds to load."""
+    script = (
+        "import sys\n"
+        "from ferbot.cli import main\n"
+        f"main({['db', *arguments]!r}, standalone_mode=False)\n"
+        "print(sorted({'torch', 'transformers'} & set(sys.modules)))\n"
+    )
+    url = f"sqlite+aiosqlite:///{tmp_path / 'ferbot.db'}"
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        env=os.environ | {"FERBOT_STORAGE__URL": url},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.splitlines()[-1] == "[]"

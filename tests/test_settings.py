@@ -3,7 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import Settings, SettingsError, load_settings
+from bot.settings import SettingsError
+from ferbot.settings import Settings, load_settings
 
 CONFIG = Path(__file__).parents[1] / "config.toml"
 

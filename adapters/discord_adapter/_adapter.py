@@ -10,9 +10,9 @@ from adapters.discord_adapter._catch_up import CatchUp
 from adapters.discord_adapter._client import FerbotClient
 from adapters.discord_adapter._outgoing import post
 from adapters.discord_adapter._relay import Relay
+from adapters.discord_adapter._settings import DiscordSettings
 from bot.core import Bot
 from bot.replies import Reply
-from bot.settings import DiscordSettings
 
 log = logging.getLogger(__name__)
 

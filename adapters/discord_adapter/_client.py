@@ -9,7 +9,7 @@ from discord import app_commands
 from adapters.discord_adapter._catch_up import CatchUp
 from adapters.discord_adapter._commands import Translations, add_commands
 from adapters.discord_adapter._relay import Relay
-from bot.settings import DiscordSettings
+from adapters.discord_adapter._settings import DiscordSettings
 
 log = logging.getLogger(__name__)
 

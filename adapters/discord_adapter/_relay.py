@@ -10,12 +10,12 @@ import discord
 
 from adapters.discord_adapter._incoming import Delivery, conversation_of, sender_of
 from adapters.discord_adapter._outgoing import cut_off, post, render
+from adapters.discord_adapter._settings import DiscordSettings
 from adapters.discord_adapter._text import escaped
 from bot.core import Bot
 from bot.events import ButtonPress, Command
 from bot.replies import Reply
 from bot.retry import retrying
-from bot.settings import DiscordSettings
 
 log = logging.getLogger(__name__)
 

@@ -15,10 +15,11 @@ from adapters.telegram._events import PLATFORM
 from adapters.telegram._handlers import ALLOWED_UPDATES, Handlers
 from adapters.telegram._polling import AnsweredPolling
 from adapters.telegram._sending import send
+from adapters.telegram._settings import TelegramSettings
 from bot.commands import menu
 from bot.core import Bot
 from bot.replies import Reply
-from bot.settings import SettingsError, TelegramSettings
+from bot.settings import SettingsError
 from bot.texts import DEFAULT_LANGUAGE, LANGUAGES, Texts
 
 log = logging.getLogger(__name__)

@@ -6,13 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import build_bot
 from bot.core import Bot
 from bot.events import Command, Conversation, Photo, Sender
 from bot.outbox import Outbox
-from bot.settings import BotSettings, Settings
+from bot.settings import BotSettings
 from fer_engine.engine import Engine
 from fer_engine.pipeline import Pipeline
+from ferbot.app import build_bot
+from ferbot.settings import Settings
 from storage import StorageSettings, Store
 
 ALICE = Sender("telegram", "1001", "Alice", "en")

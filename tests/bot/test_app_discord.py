@@ -1,5 +1,5 @@
-from bot.app import build_adapters
-from bot.settings import Settings
+from ferbot.app import build_adapters
+from ferbot.settings import Settings
 
 
 def test_a_discord_token_in_the_environment_starts_the_discord_adapter() -> None:

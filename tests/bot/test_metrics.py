@@ -5,8 +5,8 @@ import socket
 import aiohttp
 from prometheus_client.parser import text_string_to_metric_families
 
-from bot.metrics import start_monitoring
-from bot.settings import MetricsSettings
+from ferbot.metrics import start_monitoring
+from ferbot.settings import MetricsSettings
 from tests.bot.conftest import Harness
 from tests.images import FACE_JPEG
 

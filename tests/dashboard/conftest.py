@@ -12,9 +12,10 @@ from argon2 import PasswordHasher
 from starlette.applications import Starlette
 
 from bot.core import Bot
-from bot.settings import DashboardSettings, Settings
-from dashboard import create_app
+from dashboard.app import create_app
+from dashboard.settings import DashboardSettings
 from fer_engine.pipeline import Pipeline
+from ferbot.settings import Settings
 from storage import StorageSettings, Store
 from tests.bot.conftest import harness_for
 from tests.storage.conftest import latest_database_url, postgres_databases  # noqa: F401

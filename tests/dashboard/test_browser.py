@@ -17,9 +17,10 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Browser, Page, async_playwright, expect
 
-from bot.app import run
-from bot.settings import DashboardSettings, Settings
+from dashboard.settings import DashboardSettings
 from fer_engine.settings import EngineSettings
+from ferbot.app import run
+from ferbot.settings import Settings
 from storage import (
     EMOTIONS,
     ChatRef,

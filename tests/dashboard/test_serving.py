@@ -2,18 +2,16 @@
 
 import asyncio
 import socket
-import sys
 from pathlib import Path
 
 import httpx
 import pytest
 
-from bot.settings import DashboardSettings
-from dashboard import Dashboard, DashboardError
+from dashboard.auth import DashboardError
+from dashboard.server import Dashboard
+from dashboard.settings import DashboardSettings
 from tests.dashboard.conftest import PASSWORD_HASH
 from tests.e2e.processes import ferbot_run
-
-FERBOT = Path(sys.executable).parent / "ferbot"
 
 
 def free_port() -> int:

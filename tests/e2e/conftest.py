@@ -14,12 +14,11 @@ from typing import Any
 import pytest
 from transformers import Blip2Processor
 
-from adapters.telegram import TelegramAdapter
-from bot.app import start_schedules
+from adapters.telegram import TelegramAdapter, TelegramSettings
 from bot.core import Bot
-from bot.settings import TelegramSettings
 from fer_engine.captioner import Captioner
 from fer_engine.pipeline import Pipeline
+from ferbot.app import start_schedules
 from storage import Store
 from tests.bot.conftest import harness_for, settings
 from tests.conftest import whole_image

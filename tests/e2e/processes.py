@@ -5,7 +5,6 @@ import asyncio
 import os
 import signal
 import subprocess
-import sys
 import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -14,8 +13,8 @@ from pathlib import Path
 from typing import IO
 
 from tests.e2e.fake_telegram import FakeTelegram
+from tests.ferbot_command import FERBOT
 
-FERBOT = Path(sys.executable).parent / "ferbot"
 STOP_S = 120.0  # how long Ctrl-C may take before the process is killed instead
 
 
@@ -54,7 +53,7 @@ class FerbotProcess:
 
     async def start(self) -> None:
         self._process = await asyncio.create_subprocess_exec(
-            FERBOT,
+            *FERBOT,
             *self.arguments,
             "run",
             env=os.environ | self.environment,

@@ -6,12 +6,12 @@ import torch
 from click.testing import CliRunner
 from PIL import Image
 
-from bot.cli import main
 from fer_engine.errors import CheckpointMismatch
 from fer_engine.loading import load_pipeline
 from fer_engine.pipeline import Pipeline
 from fer_engine.settings import EngineSettings
 from fer_engine.train.evaluation import checkpoint_settings
+from ferbot.cli import main
 from tests.conftest import with_head
 from tests.fer_engine.test_pipeline import assert_batched_equals_one_at_a_time
 from tests.fer_engine.train.synthetic import write_class_folders

@@ -5,13 +5,13 @@ import pytest
 import torch
 from PIL import Image
 
-from bot.settings import load_settings
 from fer_engine.faceapi.bundled import load_ssd
 from fer_engine.faceapi.face_detector import SsdFaceDetector
 from fer_engine.faces import FaceBox, HaarDetector
 from fer_engine.loading import build_detector
 from fer_engine.settings import FaceSettings
 from fer_engine.zoom_out import ZoomedView, ZoomOutDetector, without_zoom_out, zoomed_view
+from ferbot.settings import load_settings
 from tests.images import close_up
 
 PHOTO_SIZE = (120, 90)

@@ -5,7 +5,6 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import build_bot
 from bot.events import Photo
 from bot.outbox import Outbox
 from fer_engine.engine import Engine
@@ -13,6 +12,7 @@ from fer_engine.pipeline import Pipeline
 from fer_engine.serve import RemoteEngine
 from fer_engine.service import EngineService
 from fer_engine.settings import EngineSettings
+from ferbot.app import build_bot
 from storage import Store
 from tests.bot.conftest import ALICE, ALICE_CHAT, settings
 from tests.images import FACE_JPEG

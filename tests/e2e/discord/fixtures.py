@@ -10,8 +10,7 @@ from typing import Any, TypeVar
 
 import pytest
 
-from adapters.discord_adapter import DiscordAdapter
-from bot.settings import DiscordSettings
+from adapters.discord_adapter import DiscordAdapter, DiscordSettings
 from fer_engine.pipeline import Pipeline
 from tests.bot.conftest import Harness, harness_for, settings
 from tests.e2e import fake_discord
@@ -177,7 +176,7 @@ async def running(
     fake: FakeDiscord, core: Harness, **settings: Any
 ) -> AsyncIterator[RunningDiscord]:
     """The adapter serving `core` through `fake` until the block ends, then cancelled; as in
-    `bot.app.run`, digests reach it through the core's outbox."""
+    `ferbot.app.run`, digests reach it through the core's outbox."""
     discord = adapter_for(fake, **settings)
     core.outbox.register(discord.name, discord.send)
     adapter = asyncio.create_task(discord.run(core.bot))

@@ -1,7 +1,6 @@
 import json
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -9,7 +8,6 @@ import pytest
 import torch
 from click.testing import CliRunner
 
-from bot.cli import main
 from fer_engine.checkpoints import CNN_WEIGHTS_FILE
 from fer_engine.loading import load_pipeline
 from fer_engine.settings import EngineSettings
@@ -24,9 +22,9 @@ from fer_engine.train.datasets import load_split
 from fer_engine.train.evaluation import checkpoint_settings, evaluate_engine
 from fer_engine.train.report import write_study_report
 from fer_engine.train.shipping import ship_checkpoint
+from ferbot.cli import main
 from tests.fer_engine.train.synthetic import write_class_folders
-
-FERBOT = Path(sys.executable).parent / "ferbot"
+from tests.ferbot_command import FERBOT
 
 
 @pytest.fixture(scope="module")
@@ -124,7 +122,7 @@ def test_an_interrupted_cnn_training_resumes_after_its_last_finished_epoch(
 ) -> None:
     out = tmp_path / "run"
     command = [
-        FERBOT, "train", "cnn", "--data", faces, "--out", out, "--input-size", "32",
+        *FERBOT, "train", "cnn", "--data", faces, "--out", out, "--input-size", "32",
         "--epochs", "4", "--patience", "4", "--device", "cpu", "--threads", "1",
     ]  # fmt: skip
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -4,7 +4,6 @@ from pathlib import Path
 import pytest
 import torch
 
-from bot.settings import load_settings
 from fer_engine.heads import HeadInputs
 from fer_engine.train.datasets import load_split
 from fer_engine.train.features import (
@@ -20,6 +19,7 @@ from fer_engine.train.head_training import (
     head_spec,
     train_head,
 )
+from ferbot.settings import load_settings
 from tests.fer_engine.train.synthetic import write_class_folders
 
 

@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from bot.cli import main
-from bot.settings import load_settings
 from fer_engine import EMOTIONS
 from fer_engine.checkpoints import load_head
 from fer_engine.engine import Engine
+from ferbot.cli import main
+from ferbot.settings import load_settings
 from tests.fer_engine.train.synthetic import drawn_face, write_rafdb
 from tests.images import encode
 

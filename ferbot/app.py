@@ -1,5 +1,6 @@
 """The composition root: one engine, one store, one bot, and every configured adapter on one
-event loop. The only module of bot/ that imports adapters/ (lazily, by setting)."""
+event loop. Adapters and the dashboard are imported lazily, by setting: a process loads only
+the platforms it serves."""
 
 import asyncio
 import logging
@@ -11,14 +12,14 @@ from typing import Protocol
 from bot.comments import CommentPicker
 from bot.context import BotContext
 from bot.core import Bot
-from bot.metrics import start_monitoring
 from bot.outbox import Outbox
 from bot.rate_limit import RateLimiter
 from bot.replies import Reply
 from bot.retention import RetentionPurge
 from bot.scheduler import DigestScheduler
-from bot.settings import Settings
 from fer_engine.service import EngineService, open_engine
+from ferbot.metrics import start_monitoring
+from ferbot.settings import Settings
 from storage import Store
 
 log = logging.getLogger(__name__)
@@ -81,7 +82,7 @@ async def run(settings: Settings, console: bool = False, *, dashboard_only: bool
     adapters = [] if dashboard_only else build_adapters(settings, os.environ, console)
     dashboard = None
     if dashboard_only or settings.dashboard.enabled:
-        from dashboard import Dashboard
+        from dashboard.server import Dashboard
 
         dashboard = Dashboard(settings.dashboard, os.environ)
     try:

@@ -17,9 +17,9 @@ from prometheus_client.core import (
     Metric,
 )
 
-from bot.settings import MetricsSettings
 from bot.tally import Tally
 from fer_engine.service import EngineService
+from ferbot.settings import MetricsSettings
 
 log = logging.getLogger(__name__)
 

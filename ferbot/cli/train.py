@@ -1,12 +1,13 @@
-"""`ferbot train cnn|extract|head` and `ferbot eval`: the study's runs, one command each."""
+"""`ferbot train cnn|extract|head|calibrate|report|ship` and `ferbot eval`: the study's runs,
+one command each, and the one way to measure a model's accuracy."""
 
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
-import torch
 
 from fer_engine.train.datasets import LAYOUTS, SPLITS, load_split
+from ferbot.cli._root import loads_models, settings_of
 
 if TYPE_CHECKING:
     from fer_engine.settings import EngineSettings
@@ -37,10 +38,13 @@ _THREADS = click.option(
 
 def _set_threads(threads: int | None) -> None:
     if threads:
+        import torch
+
         torch.set_num_threads(threads)
 
 
 @click.group()
+@loads_models
 def train() -> None:
     """Train the engine's models: a CNN, cached features, fusion heads."""
 
@@ -130,6 +134,7 @@ def train_cnn_command(
     help="Write metrics.json, confusion.png and report.md into this folder.",
 )
 @click.pass_context
+@loads_models
 def evaluate(
     ctx: click.Context,
     data: Path,
@@ -143,11 +148,10 @@ def evaluate(
 
     Each image is taken whole as one aligned face. Exits 2 when the models cannot be loaded.
     """
-    from bot.cli import _settings
     from fer_engine.train.evaluation import checkpoint_settings, evaluate_engine
     from fer_engine.train.report import write_evaluation_report
 
-    settings = _settings(ctx).engine
+    settings = settings_of(ctx).engine
     if checkpoint is not None:
         settings = checkpoint_settings(settings, checkpoint)
     result = evaluate_engine(settings, load_split(data, layout, split))
@@ -188,13 +192,12 @@ def train_calibrate_command(
 
     Accuracy does not change; the expected calibration error before and after is printed.
     """
-    from bot.cli import _settings
     from fer_engine.checkpoints import METADATA_FILE, HeadMetadata
     from fer_engine.loading import head_folder
     from fer_engine.train.calibration import calibrate
     from fer_engine.train.evaluation import checkpoint_settings, evaluate_engine
 
-    settings = _settings(ctx).engine
+    settings = settings_of(ctx).engine
     if checkpoint is None and not settings.head.ensemble:
         raise click.ClickException("name --checkpoint, or configure engine.head.ensemble")
     folder = head_folder(checkpoint or settings.head.checkpoint)
@@ -253,11 +256,10 @@ def _extract(
 ) -> tuple["EngineSettings", dict[str, "FeatureTable"]]:
     """Features of `splits` (from the cache where it has them) by the configured models, with
     the CNN of `cnn_folder` when given; captions too when `with_text` (None: in fusion mode)."""
-    from bot.cli import _settings
     from fer_engine.checkpoints import with_checkpoint_cnn
     from fer_engine.train.features import extract_features, load_feature_models
 
-    settings = _settings(ctx).engine.model_copy(update={"device": device})
+    settings = settings_of(ctx).engine.model_copy(update={"device": device})
     if cnn_folder is not None:
         settings = with_checkpoint_cnn(settings, cnn_folder)
     if with_text is None:
@@ -395,3 +397,15 @@ def train_report_command(cnn_runs: tuple[Path, ...], heads: Path | None, out: Pa
     from fer_engine.train.report import write_study_report
 
     click.echo(write_study_report(out, heads_folder=heads, cnn_runs=cnn_runs))
+
+
+@train.command("ship")
+@click.argument("run", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("name")
+def train_ship_command(run: Path, name: str) -> None:
+    """Copy the `ferbot train cnn` run RUN into the package as the engine checkpoint NAME
+    (under fer_engine/weights/), its CNN in float16; engine.head.checkpoint = NAME selects it."""
+    from fer_engine.faceapi.bundled import WEIGHTS
+    from fer_engine.train.shipping import ship_checkpoint
+
+    click.echo(ship_checkpoint(run, WEIGHTS / name))
