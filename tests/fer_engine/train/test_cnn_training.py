@@ -97,6 +97,17 @@ def test_a_shipped_checkpoint_predicts_as_the_trained_one_in_half_the_bytes(
     assert size < 0.6 * (trained[0] / CNN_WEIGHTS_FILE).stat().st_size
 
 
+def test_ferbot_train_ship_puts_a_run_into_the_package_under_its_name(
+    trained: tuple[Path, EpochResult], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("fer_engine.faceapi.bundled.WEIGHTS", tmp_path)
+    result = CliRunner().invoke(main, ["train", "ship", str(trained[0]), "mine"])
+    assert result.exit_code == 0, result.output
+    assert result.output == f"{tmp_path / 'mine'}\n"
+    size = (tmp_path / "mine" / CNN_WEIGHTS_FILE).stat().st_size
+    assert size < 0.6 * (trained[0] / CNN_WEIGHTS_FILE).stat().st_size
+
+
 def test_a_shipped_checkpoint_keeps_reading_faces_mirrored_too(faces: Path, tmp_path: Path) -> None:
     train, val = load_split(faces, "imagefolder", "train"), load_split(faces, "imagefolder", "val")
     config = CnnTrainingConfig(arch="fer_vgg", width=8, input_size=32, epochs=1, flip_tta=True)
@@ -121,11 +132,13 @@ def test_an_interrupted_cnn_training_resumes_after_its_last_finished_epoch(
     faces: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "run"
-    command = [
-        *FERBOT, "train", "cnn", "--data", faces, "--out", out, "--input-size", "32",
+    arguments = [
+        "train", "cnn", "--data", faces, "--out", out, "--input-size", "32",
         "--epochs", "4", "--patience", "4", "--device", "cpu", "--threads", "1",
     ]  # fmt: skip
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [*FERBOT, *arguments], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     deadline = time.monotonic() + 120
     while not (out / STATE_FILE).is_file() and time.monotonic() < deadline:
         time.sleep(0.02)
@@ -134,7 +147,7 @@ def test_an_interrupted_cnn_training_resumes_after_its_last_finished_epoch(
     done = len(torch.load(out / STATE_FILE, weights_only=False)["history"])
     assert 1 <= done < 4
 
-    result = CliRunner().invoke(main, [str(arg) for arg in [*command[1:], "--resume"]])
+    result = CliRunner().invoke(main, [str(arg) for arg in [*arguments, "--resume"]])
     assert result.exit_code == 0, result.output
     epochs = [
         int(line.split(":")[0].split()[1])
