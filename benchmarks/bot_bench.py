@@ -35,7 +35,7 @@ from pathlib import Path
 from bot.texts import LANGUAGES
 from fer_engine.stats import percentile
 from fer_engine.testing import save_tiny_models
-from tests.e2e.fake_telegram import FakeTelegram, Person
+from tests.fakes.fake_telegram import FakeTelegram, Person
 from tests.ferbot_command import FERBOT
 
 FACE_PHOTO = Path(__file__).parents[1] / "tests" / "data" / "face.jpg"

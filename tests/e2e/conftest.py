@@ -22,7 +22,7 @@ from ferbot.app import start_schedules
 from storage import Store
 from tests.bot.conftest import harness_for, settings
 from tests.conftest import whole_image
-from tests.e2e.fake_telegram import FakeTelegram, Person
+from tests.fakes.fake_telegram import FakeTelegram, Person
 
 ALICE = Person(1001, "Alice")
 MINJI = Person(1002, "민지", "ko")

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from tests.e2e.fake_telegram import FakeTelegram
+from tests.fakes.fake_telegram import FakeTelegram
 from tests.ferbot_command import FERBOT
 
 STOP_S = 120.0  # how long Ctrl-C may take before the process is killed instead

@@ -5,13 +5,13 @@ import sqlite3
 from contextlib import closing
 from pathlib import Path
 
-from tests.e2e import fake_discord
 from tests.e2e.conftest import ALICE
 from tests.e2e.discord.fixtures import ALICE as DISCORD_ALICE
 from tests.e2e.discord.fixtures import ALICE_DM, TOKEN
-from tests.e2e.fake_discord import FakeDiscord
-from tests.e2e.fake_telegram import FakeTelegram
 from tests.e2e.processes import ferbot_run, telegram_environment
+from tests.fakes import fake_discord
+from tests.fakes.fake_discord import FakeDiscord
+from tests.fakes.fake_telegram import FakeTelegram
 from tests.images import FACE_JPEG
 
 

@@ -7,7 +7,7 @@ import time_machine
 
 from fer_engine.pipeline import Pipeline
 from tests.e2e.conftest import ALICE, GROUP, MINJI, running_bot
-from tests.e2e.fake_telegram import FakeTelegram
+from tests.fakes.fake_telegram import FakeTelegram
 from tests.images import FACE_JPEG
 
 DUE = datetime(2026, 3, 1, 12, tzinfo=UTC)  # 21:00 on 1 March in Seoul

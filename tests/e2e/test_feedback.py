@@ -10,7 +10,7 @@ from PIL import Image
 from fer_engine.captioner import Captioner
 from fer_engine.pipeline import Pipeline
 from tests.e2e.conftest import ALICE, GROUP, MINJI, RunningBot, running_bot
-from tests.e2e.fake_telegram import FakeTelegram
+from tests.fakes.fake_telegram import FakeTelegram
 from tests.images import FACE_JPEG, GROUP_JPEG
 
 # Words the tiny captioner writes for each face: three faces' answer outgrows a caption.

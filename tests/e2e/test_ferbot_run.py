@@ -4,8 +4,8 @@ on, a photo answered, and Ctrl-C stopping it cleanly."""
 from pathlib import Path
 
 from tests.e2e.conftest import ALICE
-from tests.e2e.fake_telegram import FakeTelegram
 from tests.e2e.processes import ferbot_run, telegram_environment
+from tests.fakes.fake_telegram import FakeTelegram
 from tests.images import FACE_JPEG
 
 

@@ -1,7 +1,7 @@
 """Photos and commands in a group: answered when meant for the bot, or when admins say so."""
 
 from tests.e2e.conftest import ALICE, GROUP, MINJI, RunningBot
-from tests.e2e.fake_telegram import BOT
+from tests.fakes.fake_telegram import BOT
 from tests.images import FACE_JPEG, GROUP_JPEG
 
 

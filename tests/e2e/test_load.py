@@ -8,7 +8,7 @@ from bot.texts import Texts
 from fer_engine.engine import Engine
 from fer_engine.pipeline import Pipeline
 from tests.e2e.conftest import RunningBot, running_bot
-from tests.e2e.fake_telegram import FakeTelegram, Person
+from tests.fakes.fake_telegram import FakeTelegram, Person
 from tests.images import FACE_JPEG, encode, noise
 
 PEOPLE = 200

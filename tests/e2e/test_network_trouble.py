@@ -3,7 +3,7 @@ process dies. Every photo is answered; none is forgotten by Telegram before it i
 
 from bot.texts import Texts
 from tests.e2e.conftest import ALICE, RunningBot
-from tests.e2e.faults import Faults
+from tests.fakes.faults import Faults
 from tests.images import FACE_JPEG
 
 ENGLISH = Texts("en")

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from fer_engine.pipeline import Pipeline
 from tests.e2e.conftest import ALICE, RunningBot, running_bot
-from tests.e2e.fake_telegram import FakeTelegram
+from tests.fakes.fake_telegram import FakeTelegram
 from tests.images import FACE_JPEG, close_up, encode, face
 
 

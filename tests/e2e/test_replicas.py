@@ -31,9 +31,9 @@ from storage import (
 )
 from tests.bot.conftest import harness_for, settings
 from tests.e2e.conftest import ALICE, GROUP, MINJI, telegram_settings
-from tests.e2e.fake_telegram import FakeTelegram, Person
 from tests.e2e.processes import ferbot_run
 from tests.e2e.test_webhook import PUBLIC_URL, SECRET, free_port, post
+from tests.fakes.fake_telegram import FakeTelegram, Person
 from tests.images import FACE_JPEG
 from tests.storage.conftest import ADMIN_URL, _asyncpg_dsn
 

@@ -12,7 +12,7 @@ import time_machine
 from fer_engine.pipeline import Pipeline
 from storage import StorageSettings
 from tests.e2e.conftest import ALICE, running_bot
-from tests.e2e.fake_telegram import FakeTelegram
+from tests.fakes.fake_telegram import FakeTelegram
 from tests.images import FACE_JPEG
 from tests.storage.conftest import latest_database_url, postgres_databases  # noqa: F401
 

@@ -9,7 +9,7 @@ import pytest
 
 from fer_engine.pipeline import Pipeline
 from tests.e2e.conftest import ALICE, GROUP, running_bot
-from tests.e2e.fake_telegram import TOKEN, FakeTelegram, Person
+from tests.fakes.fake_telegram import TOKEN, FakeTelegram, Person
 from tests.images import FACE_JPEG
 
 _ENTITY = re.compile(r"&(lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);")

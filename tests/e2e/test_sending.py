@@ -8,7 +8,7 @@ from telegram import Bot
 
 from adapters.telegram._sending import send
 from bot.replies import Button, Reply
-from tests.e2e.fake_telegram import FakeTelegram
+from tests.fakes.fake_telegram import FakeTelegram
 from tests.images import encode, noise
 
 CHAT = 4242

@@ -10,7 +10,7 @@ from adapters.telegram import TelegramAdapter
 from bot.settings import SettingsError
 from fer_engine.pipeline import Pipeline
 from tests.e2e.conftest import ALICE, running_bot, telegram_settings
-from tests.e2e.fake_telegram import FakeTelegram
+from tests.fakes.fake_telegram import FakeTelegram
 from tests.images import FACE_JPEG
 
 SECRET = "webhook-secret_42"

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.texts import Texts
-from tests.e2e import fake_discord
-from tests.e2e.fake_telegram import Person
+from tests.fakes import fake_discord
+from tests.fakes.fake_telegram import Person
 from tests.images import FACE_JPEG
 from tests.soak.hostile_files import CORPUS, HostileFile
 from tests.soak.served import Served, served

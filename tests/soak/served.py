@@ -7,9 +7,9 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.e2e.fake_discord import Call, FakeDiscord
-from tests.e2e.fake_telegram import TOKEN, FakeTelegram
 from tests.e2e.processes import FerbotProcess, telegram_environment
+from tests.fakes.fake_discord import Call, FakeDiscord
+from tests.fakes.fake_telegram import TOKEN, FakeTelegram
 
 DISCORD_TOKEN = "MTIz.soak-discord-token.never-to-be-seen"
 SECRETS = (TOKEN.split(":")[1], DISCORD_TOKEN.split(".", 1)[1])  # what no log line may hold

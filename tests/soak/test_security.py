@@ -13,8 +13,8 @@ from fer_engine.pipeline import Pipeline
 from storage import ChatSettings
 from tests.conftest import whole_image
 from tests.e2e.conftest import GROUP, RunningBot, running_bot
-from tests.e2e.fake_telegram import TOKEN, FakeTelegram, Person
 from tests.e2e.test_secrets_and_markup import markup_of
+from tests.fakes.fake_telegram import TOKEN, FakeTelegram, Person
 from tests.images import FACE_JPEG
 
 ENGLISH = Texts("en")

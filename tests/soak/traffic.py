@@ -19,9 +19,9 @@ from pathlib import Path
 from tqdm import tqdm
 
 from fer_engine.stats import percentile
-from tests.e2e import fake_discord
-from tests.e2e.fake_telegram import Person
-from tests.e2e.faults import Faults
+from tests.fakes import fake_discord
+from tests.fakes.fake_telegram import Person
+from tests.fakes.faults import Faults
 from tests.images import encode, noise
 from tests.soak.served import Served, served
 

@@ -13,8 +13,8 @@ import pytest
 from adapters.discord_adapter import DiscordAdapter, DiscordSettings
 from fer_engine.pipeline import Pipeline
 from tests.bot.conftest import Harness, harness_for, settings
-from tests.e2e import fake_discord
-from tests.e2e.fake_discord import FakeDiscord
+from tests.fakes import fake_discord
+from tests.fakes.fake_discord import FakeDiscord
 
 T = TypeVar("T")
 TOKEN = "MTIz.fake-bot-token.never-to-be-seen"

@@ -8,10 +8,10 @@ import pytest
 
 from storage import AnalysisRecord, ChatRef, PersonRef
 from tests.bot.conftest import Harness
-from tests.e2e import fake_discord
 from tests.e2e.discord.fixtures import ALICE, ALICE_DM, running
 from tests.e2e.discord.test_discord import posted
-from tests.e2e.fake_discord import BOT, CHANNEL_ID, FakeDiscord
+from tests.fakes import fake_discord
+from tests.fakes.fake_discord import BOT, CHANNEL_ID, FakeDiscord
 from tests.images import FACE_JPEG
 from tests.storage.builders import photo
 

@@ -11,7 +11,6 @@ from bot.commands import COMMANDS
 from bot.replies import Reply
 from bot.texts import MESSAGES
 from tests.bot.conftest import Harness
-from tests.e2e import fake_discord
 from tests.e2e.discord.fixtures import (
     ALICE,
     ALICE_DM,
@@ -22,7 +21,8 @@ from tests.e2e.discord.fixtures import (
     adapter_for,
     running,
 )
-from tests.e2e.fake_discord import BOT, CHANNEL_ID, GUILD_ID, MESSAGE_CONTENT, FakeDiscord
+from tests.fakes import fake_discord
+from tests.fakes.fake_discord import BOT, CHANNEL_ID, GUILD_ID, MESSAGE_CONTENT, FakeDiscord
 from tests.images import FACE_JPEG, GROUP_JPEG
 
 MANAGE_MESSAGES = str(1 << 13)

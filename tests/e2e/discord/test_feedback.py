@@ -5,9 +5,9 @@ import io
 
 from PIL import Image
 
-from tests.e2e import fake_discord
 from tests.e2e.discord.fixtures import ALICE, ALICE_DM, MINJI, RunningDiscord
-from tests.e2e.fake_discord import BOT, CHANNEL_ID
+from tests.fakes import fake_discord
+from tests.fakes.fake_discord import BOT, CHANNEL_ID
 from tests.images import FACE_JPEG, GROUP_JPEG
 
 

@@ -2,7 +2,7 @@
 
 from bot.texts import Texts
 from tests.e2e.discord.fixtures import ALICE, ALICE_DM, RunningDiscord
-from tests.e2e.faults import Faults
+from tests.fakes.faults import Faults
 from tests.images import FACE_JPEG
 
 MESSAGES = rf"/channels/{ALICE_DM}/messages"

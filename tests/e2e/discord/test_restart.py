@@ -5,10 +5,10 @@ import sqlite3
 from contextlib import closing
 from pathlib import Path
 
-from tests.e2e import fake_discord
 from tests.e2e.discord.fixtures import ALICE, ALICE_DM, TOKEN
-from tests.e2e.fake_discord import FakeDiscord
 from tests.e2e.processes import FerbotProcess
+from tests.fakes import fake_discord
+from tests.fakes.fake_discord import FakeDiscord
 from tests.images import FACE_JPEG
 
 START_S = 120.0  # loading the engine on a busy CPU; a guard, not a timing expectation

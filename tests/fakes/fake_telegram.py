@@ -19,7 +19,7 @@ from typing import Any, Self
 
 from aiohttp import web
 
-from tests.e2e.faults import Fault, FaultKind, Faults
+from tests.fakes.faults import Fault, FaultKind, Faults
 
 TOKEN = "123456:FAKE-TOKEN-never-logged"
 BOT = {"id": 123456, "is_bot": True, "first_name": "ferbot", "username": "ferbot_test_bot"}

@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 from aiohttp import WSMsgType, web
 
-from tests.e2e.faults import Fault, FaultKind, Faults
+from tests.fakes.faults import Fault, FaultKind, Faults
 
 T = TypeVar("T")
 WAIT_LIMIT_S = 30.0  # a guard against a hung test, not a timing expectation
