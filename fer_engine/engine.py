@@ -46,10 +46,6 @@ class Engine:
     def serving(self) -> ServingSettings:
         return self._admission.serving
 
-    @serving.setter
-    def serving(self, serving: ServingSettings) -> None:
-        self._admission.serving = serving
-
     @classmethod
     async def load(cls, settings: EngineSettings) -> "Engine":
         """Load every model `settings` names (off the event loop) and start serving."""

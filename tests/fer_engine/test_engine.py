@@ -1,11 +1,14 @@
 import asyncio
+import itertools
+import threading
+from collections.abc import Sequence
 
 import pytest
 import torch
 
 from fer_engine import EMOTIONS, BadImage, EngineBusy, EngineClosed, EngineTimeout
 from fer_engine.engine import Engine
-from fer_engine.pipeline import Pipeline
+from fer_engine.pipeline import BatchReport, FaceResult, Pipeline, PreparedFace
 from fer_engine.settings import ServingSettings
 from tests.images import (
     GROUP_JPEG,
@@ -161,11 +164,24 @@ async def test_a_request_over_its_time_gets_a_timeout(aligned_pipeline: Pipeline
         assert engine.stats().errors == {"timeout": 1}
 
 
-async def test_the_engine_serves_on_after_a_timeout(aligned_pipeline: Pipeline) -> None:
-    async with Engine(aligned_pipeline, ServingSettings(timeout_s=0.001)) as engine:
-        with pytest.raises(EngineTimeout):
-            await engine.analyze(encode(noise(0, (600, 600)), "PNG"))
-        engine.serving = ServingSettings()
+async def test_the_engine_serves_on_after_a_timeout(
+    aligned_pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    infer, release = aligned_pipeline.infer, threading.Event()
+    batches = itertools.count()
+
+    def first_batch_held(faces: Sequence[PreparedFace]) -> tuple[list[FaceResult], BatchReport]:
+        if next(batches) == 0:
+            release.wait()  # past the timeout, until the test lets it go
+        return infer(faces)
+
+    async with Engine(aligned_pipeline, ServingSettings(timeout_s=2.0)) as engine:
+        monkeypatch.setattr(aligned_pipeline, "infer", first_batch_held)
+        try:
+            with pytest.raises(EngineTimeout):
+                await engine.analyze(encode(noise(0), "PNG"))
+        finally:
+            release.set()
         assert len((await engine.analyze(encode(noise(1), "PNG"))).faces) == 1
 
 
