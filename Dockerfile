@@ -26,6 +26,8 @@ COPY --chown=ferbot:ferbot fer_engine fer_engine
 COPY --chown=ferbot:ferbot storage storage
 COPY --chown=ferbot:ferbot bot bot
 COPY --chown=ferbot:ferbot adapters adapters
+COPY --chown=ferbot:ferbot dashboard dashboard
+COPY --chown=ferbot:ferbot ferbot ferbot
 COPY --chown=ferbot:ferbot samples samples
 
 USER ferbot

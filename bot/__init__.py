@@ -1,1 +1,2 @@
-"""The platform-neutral bot core, its settings and the `ferbot` command line."""
+"""The platform-neutral bot core: events in, replies out; it knows no platform, no web library
+and not the process shell (ferbot/) that runs it."""

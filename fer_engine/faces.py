@@ -49,7 +49,8 @@ class WholeImageDetector:
 class HaarDetector:
     """OpenCV's frontal-face Haar cascade, run on a downscaled grey copy for speed.
 
-    An interim detector: real, fast and dependency-light, but it misses turned faces.
+    One of the alternatives to RetinaFace (`engine.faces.detector = "haar"`): fast and
+    dependency-light, but it misses turned faces and many close-ups.
     A cascade object is not thread-safe (concurrent use corrupts it), so each decode thread
     loads its own.
     """
