@@ -3,4 +3,4 @@ belongs to another checkout (the tests start it this way)."""
 
 from ferbot.cli import main
 
-main()
+main(prog_name="ferbot")  # usage and error lines name the command as people type it
