@@ -76,6 +76,11 @@ def _pct(value: float | None) -> str:
     return "-" if value is None else f"{100 * value:.1f}%"
 
 
+def _count(value: int | None) -> str:
+    """A count a run may not have recorded (a shipped checkpoint keeps no history)."""
+    return "-" if value is None else str(value)
+
+
 def _mean_std(stat: dict[str, float]) -> str:
     return f"{100 * stat['mean']:.1f} ± {100 * stat['std']:.1f}%"
 
@@ -135,7 +140,7 @@ def write_study_report(
                 f"| {row['folder']} | {row['arch']} | {row['augment']} | "
                 f"{_pct(_study_cnn(row['arch'], row['augment']))} | {_pct(row['val_accuracy'])} | "
                 f"{row['val_macro_f1']:.3f} | {_pct(row['test_accuracy'])} | "
-                f"{row['best_epoch']} / {row['epochs_ran']} "
+                f"{row['best_epoch']} / {_count(row['epochs_ran'])} "
                 f"({row['epochs_cap']}) |"
             )
         resnets = {row["augment"]: row for row in rows if row["arch"] == "resnet18"}

@@ -128,6 +128,14 @@ def test_the_report_sets_a_cnn_run_beside_the_study(
     assert "| crop | 57.7% | not run |" in report
 
 
+def test_the_report_shows_a_dash_for_the_epochs_a_shipped_checkpoint_did_not_keep(
+    trained: tuple[Path, EpochResult], tmp_path: Path
+) -> None:
+    shipped = ship_checkpoint(trained[0], tmp_path / "shipped")
+    report = write_study_report(tmp_path / "report", cnn_runs=(shipped,)).read_text()
+    assert f"| {trained[1].epoch} / - (2) |" in report
+
+
 def test_an_interrupted_cnn_training_resumes_after_its_last_finished_epoch(
     faces: Path, tmp_path: Path
 ) -> None:
