@@ -1,4 +1,4 @@
-"""The engine on its defaults: bundled SSD faces and expression net, no network, no GPU."""
+"""The engine on its defaults: bundled RetinaFace faces and expression net, no network, no GPU."""
 
 from pathlib import Path
 
