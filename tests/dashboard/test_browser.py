@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser, Page, async_playwright, expect
+from playwright.async_api import Browser, BrowserContext, Page, async_playwright, expect
 
 from dashboard.settings import DashboardSettings
 from fer_engine.settings import EngineSettings
@@ -132,17 +132,27 @@ async def open_when_up(page: Page, url: str) -> None:
     raise AssertionError(f"{url} did not answer within 60 s")
 
 
-async def test_an_operator_logs_in_looks_searches_forgets_and_tries_a_photo(
-    dashboard_url: str, browser: Browser, tmp_path: Path
-) -> None:
+async def new_page(browser: Browser) -> tuple[BrowserContext, Page]:
+    """A fresh English browser context the size of a laptop screen, and a page in it."""
     context = await browser.new_context(locale="en-US", viewport={"width": 1200, "height": 900})
     page = await context.new_page()
     page.set_default_timeout(20_000)
+    return context, page
+
+
+async def log_in(page: Page) -> None:
+    await page.get_by_label("Password").fill(PASSWORD)
+    await page.get_by_role("button", name="Log in").click()
+
+
+async def test_an_operator_logs_in_looks_searches_forgets_and_tries_a_photo(
+    dashboard_url: str, browser: Browser, tmp_path: Path
+) -> None:
+    context, page = await new_page(browser)
 
     await open_when_up(page, dashboard_url + "/")
     await expect(page).to_have_url(re.compile(r"/login\?next=%2F$"))
-    await page.get_by_label("Password").fill(PASSWORD)
-    await page.get_by_role("button", name="Log in").click()
+    await log_in(page)
 
     await expect(page.get_by_role("heading", name="Overview")).to_be_visible()
     await expect(page.locator("#photos")).to_have_text("150")
@@ -188,12 +198,9 @@ async def test_an_operator_logs_in_looks_searches_forgets_and_tries_a_photo(
 async def test_the_overview_shows_agreement_by_platform_as_a_chart(
     dashboard_url: str, browser: Browser, tmp_path: Path
 ) -> None:
-    context = await browser.new_context(locale="en-US", viewport={"width": 1200, "height": 900})
-    page = await context.new_page()
-    page.set_default_timeout(20_000)
+    context, page = await new_page(browser)
     await open_when_up(page, dashboard_url + "/")
-    await page.get_by_label("Password").fill(PASSWORD)
-    await page.get_by_role("button", name="Log in").click()
+    await log_in(page)
 
     agreement = page.locator("#agreement")
     await expect(agreement).to_contain_text(re.compile(r"of 150 faces not corrected"))
