@@ -26,7 +26,9 @@ T = TypeVar("T")
 _LONG_POLL_S = 10  # how long Telegram holds a getUpdates open when nothing is pending
 # While updates are being answered Telegram returns them (up to 100) at once on every poll,
 # and each must be parsed again: between such polls, wait for one to finish (but no longer
-# than _BUSY_POLL_S), then a little more so that several finish per poll.
+# than _BUSY_POLL_S), then, if others are still being answered, a little more so that several
+# finish per poll. With none left the next poll is a long one, which re-parses nothing and
+# returns the moment a new update comes: waiting before it would only delay that update.
 _BUSY_POLL_S = 0.25
 _BATCH_S = 0.1
 _FIRST_RETRY_S = 1.0
@@ -66,7 +68,8 @@ class AnsweredPolling:
                         timeout=_BUSY_POLL_S,
                         return_when=asyncio.FIRST_COMPLETED,
                     )
-                    await asyncio.sleep(_BATCH_S)
+                    if not all(task.done() for task in self._in_flight.values()):
+                        await asyncio.sleep(_BATCH_S)
         finally:
             if self._in_flight:
                 await asyncio.gather(*self._in_flight.values(), return_exceptions=True)
