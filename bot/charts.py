@@ -77,6 +77,8 @@ def _use_hangul_font() -> None:
         return
     # NanumGothic has Latin letters and digits too: one family, one font lookup per label.
     matplotlib.rcParams["font.family"] = ["NanumGothic"]
+    # It has no U+2212 MINUS SIGN, which matplotlib puts on negative ticks: use a hyphen.
+    matplotlib.rcParams["axes.unicode_minus"] = False
 
 
 def _two_panels(title: str, width_ratios: list[int]) -> tuple[Figure, Any]:
