@@ -1,6 +1,7 @@
 """`ferbot train cnn|extract|head|calibrate|report|ship` and `ferbot eval`: the study's runs,
 one command each, and the one way to measure a model's accuracy."""
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -11,6 +12,7 @@ from ferbot.cli._root import loads_models, settings_of
 
 if TYPE_CHECKING:
     from fer_engine.settings import EngineSettings
+    from fer_engine.train.datasets import DatasetSplit
     from fer_engine.train.features import FeatureTable
 
 
@@ -192,36 +194,64 @@ def train_calibrate_command(
 
     Accuracy does not change; the expected calibration error before and after is printed.
     """
-    from fer_engine.checkpoints import METADATA_FILE, HeadMetadata
     from fer_engine.loading import head_folder
-    from fer_engine.train.calibration import calibrate
-    from fer_engine.train.evaluation import checkpoint_settings, evaluate_engine
 
     settings = settings_of(ctx).engine
     if checkpoint is None and not settings.head.ensemble:
         raise click.ClickException("name --checkpoint, or configure engine.head.ensemble")
-    folder = head_folder(checkpoint or settings.head.checkpoint)
+    images = _Images(load_split(data, layout, split), f"{data} ({split})")
+    if checkpoint is None:
+        _calibrate_ensemble(settings, images)
+    else:
+        _calibrate_checkpoint(settings, head_folder(checkpoint), images)
+
+
+@dataclass(frozen=True)
+class _Images:
+    """The split to calibrate on, and how to name it to the person running the command."""
+
+    split: "DatasetSplit"
+    name: str
+
+
+def _calibrate_checkpoint(settings: "EngineSettings", folder: Path, images: _Images) -> None:
+    from fer_engine.checkpoints import METADATA_FILE, HeadMetadata
+    from fer_engine.train.evaluation import checkpoint_settings
+
     if not (folder / METADATA_FILE).is_file():
         raise click.ClickException(f"no checkpoint in {folder} (expected {METADATA_FILE})")
     metadata = HeadMetadata.model_validate_json((folder / METADATA_FILE).read_text())
-    if checkpoint is not None:
-        settings = checkpoint_settings(settings, folder)
-    result = evaluate_engine(settings, load_split(data, layout, split))
+    engine = checkpoint_settings(settings, folder)
+    temperature, errors = _fitted_temperature(engine, images, metadata.temperature)
+    calibrated = metadata.model_copy(update={"temperature": temperature})
+    (folder / METADATA_FILE).write_text(calibrated.model_dump_json(indent=2) + "\n")
+    click.echo(f"{folder}: temperature {temperature:.3f}; {errors}")
+
+
+def _calibrate_ensemble(settings: "EngineSettings", images: _Images) -> None:
+    head = settings.head
+    temperature, errors = _fitted_temperature(settings, images, head.ensemble_temperature)
+    click.echo(
+        f"ensemble {', '.join((head.checkpoint, *head.ensemble))}: {errors}; "
+        f"set ensemble_temperature = {temperature:.3f} under [engine.head]"
+    )
+
+
+def _fitted_temperature(
+    settings: "EngineSettings", images: _Images, serving: float
+) -> tuple[float, str]:
+    """The temperature fitted on the engine's answers to `images` (it served at `serving`),
+    and the calibration error before and after, worded."""
+    from fer_engine.train.calibration import calibrate
+    from fer_engine.train.evaluation import evaluate_engine
+
+    result = evaluate_engine(settings, images.split)
     if result.n == 0:
-        raise click.ClickException(f"no images to calibrate on in {data} ({split})")
-    serving = metadata.temperature if checkpoint else settings.head.ensemble_temperature
+        raise click.ClickException(f"no images to calibrate on in {images.name}")
     fitted = calibrate(result.probs, result.labels, serving)
     errors = f"expected calibration error {fitted.error_before:.4f} at temperature 1 -> "
     errors += f"{fitted.error_after:.4f} on {result.n} images"
-    if checkpoint is None:
-        click.echo(
-            f"ensemble {', '.join((settings.head.checkpoint, *settings.head.ensemble))}: "
-            f"{errors}; set ensemble_temperature = {fitted.temperature:.3f} under [engine.head]"
-        )
-        return
-    calibrated = metadata.model_copy(update={"temperature": fitted.temperature})
-    (folder / METADATA_FILE).write_text(calibrated.model_dump_json(indent=2) + "\n")
-    click.echo(f"{folder}: temperature {fitted.temperature:.3f}; {errors}")
+    return fitted.temperature, errors
 
 
 _CACHE = click.option(

@@ -1,4 +1,6 @@
+import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -7,7 +9,7 @@ from click.testing import CliRunner
 from PIL import Image
 
 from fer_engine.errors import CheckpointMismatch
-from fer_engine.loading import load_pipeline
+from fer_engine.loading import head_folder, load_pipeline
 from fer_engine.pipeline import Pipeline
 from fer_engine.settings import EngineSettings
 from fer_engine.train.evaluation import checkpoint_settings
@@ -105,3 +107,15 @@ def test_calibrating_with_neither_a_checkpoint_nor_an_ensemble_is_refused(tmp_pa
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 1
     assert "name --checkpoint, or configure engine.head.ensemble" in result.output
+
+
+def test_calibrating_a_checkpoint_writes_the_fitted_temperature_into_its_head_json(
+    tmp_path: Path,
+) -> None:
+    checkpoint = shutil.copytree(head_folder(VGG), tmp_path / "checkpoint")
+    faces = write_class_folders(tmp_path / "faces", per_class=10)
+    args = ["train", "calibrate", "--data", str(faces), "--checkpoint", str(checkpoint)]
+    result = CliRunner().invoke(main, args, env={"FERBOT_ENGINE__DEVICE": "cpu"})
+    assert result.exit_code == 0, result.output
+    written = json.loads((checkpoint / "head.json").read_text())["temperature"]
+    assert f"temperature {written:.3f};" in result.output
