@@ -49,11 +49,10 @@ class Readings:
     realphotos: np.ndarray
 
 
-def on_realphotos(settings: EngineSettings, member: str, photos: DatasetSplit) -> np.ndarray:
-    head = settings.head.model_copy(update={"checkpoint": member, "ensemble": ()})
-    pipeline = load_pipeline(settings.model_copy(update={"head": head}))
+def on_realphotos(settings: EngineSettings, photos: DatasetSplit) -> np.ndarray:
+    pipeline = load_pipeline(settings)
     rows = []
-    for photo in tqdm(photos.images, desc=f"realphotos-dev {member}", unit="photo"):
+    for photo in tqdm(photos.images, desc=f"realphotos-dev {settings.head.checkpoint}"):
         result = largest_face(pipeline, pipeline.prepare(photo.read_bytes()))
         rows.append(result.probs if result else (float("nan"),) * len(EMOTIONS))
     return np.array(rows)
@@ -67,8 +66,9 @@ def readings(
     if path.is_file():
         return Readings(**np.load(path))
     split, photos = data
-    public = evaluate_engine(checkpoint_settings(settings, head_folder(member)), split)
-    found = Readings(public.probs, public.labels, on_realphotos(settings, member, photos))
+    alone = checkpoint_settings(settings, head_folder(member))
+    public = evaluate_engine(alone, split)
+    found = Readings(public.probs, public.labels, on_realphotos(alone, photos))
     cache.mkdir(parents=True, exist_ok=True)
     np.savez(path, **vars(found))
     return found

@@ -71,29 +71,29 @@ def _bare_detector(settings: FaceSettings, device: torch.device) -> FaceDetector
 
 
 def load_pipeline(settings: EngineSettings, *, captioner_here: bool = True) -> Pipeline:
-    """Load every model `settings` names, head first so a wrong head fails before big downloads.
+    """Load every model `settings` names, heads and CNNs first so a wrong one fails before the
+    big downloads.
 
     Without `captioner_here` BLIP-2 is not loaded: a Ray deployment gets captions from the
     captioner's own deployment.
     """
     device = resolve_device(settings.device)
-    ensemble = [load_member(settings, name, device) for name in settings.head.ensemble]
+    names = (settings.head.checkpoint, *settings.head.ensemble)
+    own, *ensemble = [load_member(settings, name, device) for name in names]
     settings = with_checkpoint_cnn(settings, head_folder(settings.head.checkpoint))
-    head = load_head(head_folder(settings.head.checkpoint))
     captioner = text_encoder = None
-    if head.metadata.spec.uses_text and settings.mode == "fusion":
+    if own.uses_text and settings.mode == "fusion":
         if captioner_here:
             captioner = load_captioner(settings.captioner, device, settings.offline)
             accelerate(captioner, settings.acceleration, settings.serving.max_batch, device)
         text_encoder = load_text_encoder(settings.text_encoder, device, settings.offline)
-    cnn = load_cnn(settings.cnn, settings.offline).to(device)
     detector = build_detector(settings.faces, device)
     elsewhere = not captioner_here
     pipeline = Pipeline(
         settings,
         detector,
-        cnn,
-        head,
+        own.cnn,
+        own.head,
         captioner,
         text_encoder,
         captions_elsewhere=elsewhere,
